@@ -1,0 +1,142 @@
+"""The ASGI application, built from settings by `create_app`; nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from sotong import __version__
+from sotong.clock import utc_now
+from sotong.config import ConfigError, Settings
+from sotong.live.bus import Bus, MemoryBus
+from sotong.live.hub import LiveHub
+from sotong.moderation.decisions import Decisions
+from sotong.pipeline.ingest import IngestPipeline
+from sotong.sources.base import Source, SourceContext, SourceSupervisor
+from sotong.sources.registry import SOURCE_TYPES, build_source
+from sotong.store.database import Database
+from sotong.store.walls import sync_walls
+from sotong.web import api, health, pages
+from sotong.web.errors import install_error_handlers
+from sotong.web.limits import BodyLimitMiddleware
+from sotong.web.responses import JSONResponse
+from sotong.web.security import SecurityHeadersMiddleware
+from sotong.web.services import Services
+
+logger = logging.getLogger("sotong")
+
+
+def configured_sources(
+    settings: Settings, config_name: str = "config"
+) -> list[tuple[str, str, Source]]:
+    """(wall slug, source key, source) for every enabled source; bad tables raise ConfigError."""
+    found = []
+    for wall_index, wall in enumerate(settings.walls):
+        for index, table in enumerate(wall.sources):
+            location = f"walls[{wall_index}].sources[{index}]"
+            if table.type not in SOURCE_TYPES:
+                known = ", ".join(sorted(SOURCE_TYPES))
+                raise ConfigError(
+                    config_name,
+                    f"{location}.type",
+                    f"unknown source type {table.type!r} (known: {known})",
+                )
+            if not table.enabled:
+                continue
+            try:
+                source = build_source(table.type, table.options)
+            except (ValueError, TypeError) as exc:
+                raise ConfigError(config_name, location, str(exc)) from None
+            found.append((wall.slug, table.name or f"{table.type}-{index}", source))
+    return found
+
+
+def build_bus(settings: Settings) -> Bus:
+    if settings.storage.broker_url:
+        raise ConfigError(
+            "config", "storage.broker_url", "only the in-process bus is available in this version"
+        )
+    return MemoryBus()
+
+
+def _hoist_schema_definitions(schema: dict[str, Any]) -> dict[str, Any]:
+    """Request bodies read by hand carry their own `$defs`; OpenAPI wants them under components."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                components.update(media.get("schema", {}).pop("$defs", {}))
+    return schema
+
+
+def create_app(settings: Settings) -> FastAPI:
+    db = Database(settings.storage.database_url)
+    bus = build_bus(settings)
+    hub = LiveHub(db, queue_size=settings.live.viewer_queue_size)
+    services = Services(
+        settings=settings,
+        db=db,
+        bus=bus,
+        hub=hub,
+        pipeline=IngestPipeline(db, bus),
+        decisions=Decisions(db, bus),
+    )
+    sources = configured_sources(settings)
+    media_dir = settings.storage.media_dir
+    media_dir.mkdir(parents=True, exist_ok=True)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await db.upgrade()
+        async with db.write() as connection:
+            walls = await sync_walls(connection, settings.walls, utc_now())
+        services.walls = {wall.slug: wall for wall in walls}
+        await bus.start(hub.deliver)
+        supervisor = SourceSupervisor(
+            [
+                (source, SourceContext(services.walls[slug], key, services.pipeline, db, media_dir))
+                for slug, key, source in sources
+            ]
+        )
+        app.state.supervisor = supervisor
+        supervisor.start()
+        try:
+            yield
+        finally:
+            hub.close_all()
+            await supervisor.stop()
+            await bus.stop()
+            await db.close()
+
+    app = FastAPI(
+        title="Sotong",
+        version=__version__,
+        summary="A live social wall: hashtag posts on the big screen within a second.",
+        lifespan=lifespan,
+        default_response_class=JSONResponse,
+        redoc_url=None,
+    )
+    app.state.services = services
+    app.state.templates = pages.build_templates()
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.include_router(api.router)
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount("/media", StaticFiles(directory=media_dir), name="media")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _hoist_schema_definitions(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,338 @@
+"""The `sotong` command line: one function per command (CONTRACT.md, "Command line")."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import sys
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+import click
+
+from sotong import __version__
+from sotong.clock import utc_now
+from sotong.config import (
+    ConfigError,
+    ServerSettings,
+    Settings,
+    SourceSettings,
+    StorageSettings,
+    WallSettings,
+    load_settings,
+    require_secret_key,
+)
+from sotong.domain import TokenScope
+from sotong.store import tokens
+from sotong.store.database import Database
+from sotong.store.walls import sync_walls
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+SEED_HASHTAGS = ["#2017서울소통컨퍼런스", "#서울소셜컨퍼런스"]
+
+config_option = click.option(
+    "-c",
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="configuration file (default: ./sotong.toml)",
+)
+
+
+def _fail_config(error: ConfigError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_CONFIG)
+
+
+def _load(config_path: Path | None) -> Settings:
+    try:
+        return load_settings(config_path)
+    except ConfigError as error:
+        _fail_config(error)
+        raise AssertionError("unreachable") from None
+
+
+def _config_name(config_path: Path | None) -> str:
+    return str(config_path or "sotong.toml")
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+async def _prepare_database(settings: Settings) -> Database:
+    db = Database(settings.storage.database_url)
+    await db.upgrade()
+    async with db.write() as connection:
+        await sync_walls(connection, settings.walls, utc_now())
+    return db
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sotong")
+def main() -> None:
+    """Sotong (소통): a live social wall for events and public institutions."""
+
+
+@main.command()
+@click.argument(
+    "path", type=click.Path(dir_okay=False, path_type=Path), default=Path("sotong.toml")
+)
+@click.option("--force", is_flag=True, help="overwrite an existing file")
+def init(path: Path, force: bool) -> None:
+    """Write an annotated example configuration."""
+    if path.exists() and not force:
+        click.echo(f"error: {path} already exists (use --force to overwrite)", err=True)
+        sys.exit(EXIT_FAILURE)
+    example = files("sotong").joinpath("config_example.toml").read_text(encoding="utf-8")
+    path.write_text(example, encoding="utf-8")
+    click.echo(f"wrote {path}; set SOTONG_SECRET_KEY, then run: sotong serve -c {path}", err=True)
+
+
+@main.command()
+@config_option
+@click.option("--host", default=None, help="address to listen on (overrides server.host)")
+@click.option("--port", type=int, default=None, help="port to listen on (overrides server.port)")
+def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
+    """Run the server for a configuration; applies pending migrations on start."""
+    from sotong import server
+    from sotong.app import create_app
+
+    settings = _load(config_path)
+    try:
+        require_secret_key(settings, _config_name(config_path))
+        app = create_app(settings)
+    except ConfigError as error:
+        _fail_config(error)
+    _setup_logging()
+    try:
+        sock = server.bind(
+            host or settings.server.host, settings.server.port if port is None else port
+        )
+    except OSError as error:
+        click.echo(f"error: cannot listen on {host or settings.server.host}: {error}", err=True)
+        sys.exit(EXIT_FAILURE)
+    server.run(app, sock)
+
+
+@main.command()
+@config_option
+def check(config_path: Path | None) -> None:
+    """Validate the configuration and reach the database."""
+    from sotong.app import configured_sources
+
+    settings = _load(config_path)
+    try:
+        require_secret_key(settings, _config_name(config_path))
+        sources = configured_sources(settings, _config_name(config_path))
+    except ConfigError as error:
+        _fail_config(error)
+
+    async def reach_database() -> None:
+        db = Database(settings.storage.database_url)
+        try:
+            await db.ping()
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(reach_database())
+    except Exception as error:
+        click.echo(
+            f"error: database {settings.storage.database_url!r} does not answer: {error}", err=True
+        )
+        sys.exit(EXIT_FAILURE)
+    click.echo(f"ok: {len(settings.walls)} wall(s), {len(sources)} source(s), database reachable")
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@config_option
+def db_upgrade(config_path: Path | None) -> None:
+    """Apply pending migrations."""
+    settings = _load(config_path)
+
+    async def upgrade() -> None:
+        await (await _prepare_database(settings)).close()
+
+    asyncio.run(upgrade())
+    click.echo("database is up to date", err=True)
+
+
+@main.group()
+def token() -> None:
+    """Scoped API tokens."""
+
+
+@token.command("create")
+@click.option("--wall", "slug", required=True, help="the wall the token is for")
+@click.option("--scope", type=click.Choice([s.value for s in TokenScope]), required=True)
+@click.option("--name", default="cli", show_default=True, help="a label to recognise the token by")
+@config_option
+def token_create(slug: str, scope: str, name: str, config_path: Path | None) -> None:
+    """Print a new API token on stdout (it is shown only this once)."""
+    settings = _load(config_path)
+    if slug not in {wall.slug for wall in settings.walls}:
+        _fail_config(ConfigError(_config_name(config_path), "walls", f"no wall with slug {slug!r}"))
+
+    async def create() -> str:
+        db = await _prepare_database(settings)
+        try:
+            async with db.write() as connection:
+                walls = {w.slug: w for w in await sync_walls(connection, settings.walls, utc_now())}
+                _, value = await tokens.create_token(
+                    connection, walls[slug].id, TokenScope(scope), name, utc_now()
+                )
+            return value
+        finally:
+            await db.close()
+
+    click.echo(asyncio.run(create()))
+
+
+@token.command("list")
+@config_option
+def token_list(config_path: Path | None) -> None:
+    """List tokens (never their values)."""
+    settings = _load(config_path)
+
+    async def fetch() -> list[tokens.TokenRecord]:
+        db = await _prepare_database(settings)
+        try:
+            async with db.read() as connection:
+                return await tokens.list_tokens(connection)
+        finally:
+            await db.close()
+
+    for record in asyncio.run(fetch()):
+        state = f"revoked {record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else "active"
+        click.echo(f"{record.id}\t{record.wall_slug}\t{record.scope.value}\t{record.name}\t{state}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@config_option
+def token_revoke(token_id: int, config_path: Path | None) -> None:
+    """Revoke a token by its id (see `sotong token list`); it stops working at once."""
+    settings = _load(config_path)
+
+    async def revoke() -> bool:
+        db = await _prepare_database(settings)
+        try:
+            async with db.write() as connection:
+                return await tokens.revoke_token(connection, token_id, utc_now())
+        finally:
+            await db.close()
+
+    if not asyncio.run(revoke()):
+        click.echo(f"error: no active token with id {token_id}", err=True)
+        sys.exit(EXIT_FAILURE)
+    click.echo(f"token {token_id} revoked", err=True)
+
+
+def demo_settings(data_dir: Path, host: str, port: int) -> Settings:
+    return Settings(
+        server=ServerSettings(host=host, port=port, public_url=f"http://{host}:{port}"),
+        storage=StorageSettings(
+            database_url=f"sqlite:///{data_dir / 'sotong.db'}", media_dir=data_dir / "media"
+        ),
+        walls=[
+            WallSettings(
+                slug="demo",
+                title="2017 서울소통컨퍼런스 · 소셜월",
+                hashtags=SEED_HASHTAGS,
+                moderation="post",
+                locale="ko",
+                sources=[SourceSettings(type="demo")],
+            )
+        ],
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="keep the demo's database and images here (default: a temporary folder, removed at exit)",
+)
+def demo(host: str, port: int, data_dir: Path | None) -> None:
+    """Run a self-contained demo wall with Korean sample posts arriving live."""
+    from sotong import server
+    from sotong.app import create_app
+
+    _setup_logging()
+    try:
+        sock = server.bind(host, port)
+    except OSError as error:
+        click.echo(f"error: cannot listen on {host}:{port}: {error} (try --port 0)", err=True)
+        sys.exit(EXIT_FAILURE)
+    port = sock.getsockname()[1]
+    temporary = data_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="sotong-demo-")) if data_dir is None else data_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = demo_settings(folder.resolve(), host, port)
+
+    async def make_tokens() -> tuple[str, str]:
+        db = await _prepare_database(settings)
+        try:
+            async with db.write() as connection:
+                (wall,) = await sync_walls(connection, settings.walls, utc_now())
+                _, moderate = await tokens.create_token(
+                    connection, wall.id, TokenScope.MODERATE, "demo-admin", utc_now()
+                )
+                _, ingest = await tokens.create_token(
+                    connection, wall.id, TokenScope.INGEST, "demo-ingest", utc_now()
+                )
+            return moderate, ingest
+        finally:
+            await db.close()
+
+    try:
+        moderate_token, ingest_token = asyncio.run(make_tokens())
+        app = create_app(settings)
+        base = settings.server.public_url
+        click.echo(_demo_banner(base, folder, moderate_token, ingest_token), err=True)
+        server.run(app, sock)
+    finally:
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+    click.echo("demo stopped", err=True)
+
+
+def _demo_banner(base: str, folder: Path, moderate_token: str, ingest_token: str) -> str:
+    return f"""
+  소통 Sotong demo — 2017 서울소통컨퍼런스 소셜월
+  ─────────────────────────────────────────────
+  wall (big screen)   {base}/w/demo
+  embed               {base}/w/demo/embed
+  API docs            {base}/docs
+  data                {folder}
+
+  one-time admin credentials (shown only now):
+    moderation token  {moderate_token}
+    ingest token      {ingest_token}
+
+  try it:
+    curl -s -X POST {base}/api/v1/walls/demo/posts \\
+      -H 'Authorization: Bearer {ingest_token}' -H 'Content-Type: application/json' \\
+      -d '{{"external_id": "hello-1", "author": {{"name": "나"}},
+           "text": "안녕하세요! #서울소셜컨퍼런스"}}'
+    curl -s -X POST {base}/api/v1/walls/demo/posts/<id>/decision \\
+      -H 'Authorization: Bearer {moderate_token}' -H 'Content-Type: application/json' \\
+      -d '{{"action": "reject"}}'
+
+  Ctrl-C stops the demo.
+"""

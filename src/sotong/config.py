@@ -1,0 +1,202 @@
+"""Settings: a TOML file with every key overridable by `SOTONG_<SECTION>__<KEY>` variables.
+
+Settings are loaded once (by the command line) and passed down; nothing reads them at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from sotong.hashtags import tag_key
+
+DEFAULT_CONFIG_PATH = Path("sotong.toml")
+MIN_SECRET_LENGTH = 32
+PLACEHOLDER_SECRETS = frozenset(
+    {"changeme", "change-me", "change_me", "secret", "placeholder", "replace-me", "xxx", "todo"}
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the operator: which file, which key, what is wrong."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source, self.key, self.problem = source, key, problem
+        super().__init__(f"{source}: {key}: {problem}" if key else f"{source}: {problem}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    public_url: str = "http://127.0.0.1:8000"
+    secret_key_env: str = "SOTONG_SECRET_KEY"  # noqa: S105 - a variable name, not a secret
+    secret_key: SecretStr | None = Field(default=None, exclude=True)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+
+class StorageSettings(_Section):
+    database_url: str = "sqlite:///./sotong-data/sotong.db"
+    media_dir: Path = Path("./sotong-data/media")
+    broker_url: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgresql://", "postgres://", "postgresql+")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+
+class LiveSettings(_Section):
+    heartbeat_seconds: float = Field(default=15.0, gt=0, le=60)
+    replay_limit: int = Field(default=1000, ge=1)
+    snapshot_size: int = Field(default=100, ge=1, le=1000)
+    viewer_queue_size: int = Field(default=512, ge=8)
+
+
+class SourceSettings(BaseModel):
+    """One `[[walls.sources]]` table; keys beyond `type` and `enabled` belong to the connector."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    enabled: bool = True
+    name: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class WallSettings(_Section):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    title: str = Field(min_length=1, max_length=200)
+    hashtags: list[str] = Field(min_length=1, max_length=50)
+    moderation: Literal["pre", "post"] = "pre"
+    locale: Literal["ko", "en"] = "ko"
+    match_particles: bool = False
+    sources: list[SourceSettings] = Field(default_factory=list)
+
+    @field_validator("hashtags")
+    @classmethod
+    def _real_hashtags(cls, tags: list[str]) -> list[str]:
+        for tag in tags:
+            if not tag_key(tag):
+                raise ValueError(f"{tag!r} is not a usable hashtag")
+        return [tag if tag.startswith(("#", "＃")) else f"#{tag}" for tag in tags]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SOTONG_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
+    )
+
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    live: LiveSettings = Field(default_factory=LiveSettings)
+    walls: list[WallSettings] = Field(default_factory=list)
+
+    @field_validator("walls")
+    @classmethod
+    def _unique_slugs(cls, walls: list[WallSettings]) -> list[WallSettings]:
+        slugs = [wall.slug for wall in walls]
+        duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if duplicates:
+            raise ValueError(f"wall slugs must be unique; repeated: {', '.join(duplicates)}")
+        return walls
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment variables win over the file, which arrives as init arguments.
+        return (env_settings, init_settings)
+
+
+def _format_location(location: tuple[int | str, ...]) -> str:
+    key = ""
+    for part in location:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    require_file: bool = False,
+) -> Settings:
+    """Read the TOML file (if present), apply environment overrides, resolve the secret key."""
+    environ = os.environ if environ is None else environ
+    config_path = path or DEFAULT_CONFIG_PATH
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(config_path), "", f"not valid TOML: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(config_path), "", f"cannot be read: {exc}") from exc
+    elif require_file or path is not None:
+        raise ConfigError(str(config_path), "", "file not found (create one with `sotong init`)")
+    if "secret_key" in data.get("server", {}):
+        raise ConfigError(
+            str(config_path),
+            "server.secret_key",
+            "secrets are not written in the file; put it in the environment variable named by "
+            "server.secret_key_env",
+        )
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(
+            str(config_path), _format_location(tuple(first["loc"])), first["msg"]
+        ) from None
+    secret = environ.get(settings.server.secret_key_env)
+    if secret:
+        settings.server.secret_key = SecretStr(secret)
+    return settings
+
+
+def require_secret_key(settings: Settings, source: str) -> str:
+    """The server's secret key, refusing a missing, short or placeholder one."""
+    variable = settings.server.secret_key_env
+    secret = settings.server.secret_key.get_secret_value() if settings.server.secret_key else ""
+    if not secret:
+        raise ConfigError(
+            source, "server.secret_key_env", f"environment variable {variable} is not set"
+        )
+    if secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            source,
+            "server.secret_key_env",
+            f"{variable} holds a placeholder or is shorter than {MIN_SECRET_LENGTH} characters; "
+            'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"',
+        )
+    return secret

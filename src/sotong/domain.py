@@ -1,0 +1,146 @@
+"""The things Sotong talks about, as plain typed values with no I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class ModerationMode(enum.StrEnum):
+    PRE = "pre"
+    POST = "post"
+
+
+class PostStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REMOVED = "removed"
+
+
+class DecisionAction(enum.StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    PIN = "pin"
+    UNPIN = "unpin"
+    FEATURE = "feature"
+    UNFEATURE = "unfeature"
+
+
+class EventType(enum.StrEnum):
+    RESET = "reset"
+    POST = "post"
+    REMOVE = "remove"
+
+
+class TokenScope(enum.StrEnum):
+    INGEST = "ingest"
+    MODERATE = "moderate"
+    READ = "read"
+
+    def grants(self, required: TokenScope) -> bool:
+        return self is required or (self is TokenScope.MODERATE and required is TokenScope.READ)
+
+
+@dataclass(frozen=True, slots=True)
+class Wall:
+    id: int
+    slug: str
+    title: str
+    hashtags: tuple[str, ...]
+    moderation: ModerationMode
+    locale: str
+    match_particles: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    handle: str | None = None
+    avatar_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    url: str
+    kind: str = "image"
+    thumb_url: str | None = None
+    width: int | None = None
+    height: int | None = None
+    alt: str | None = None
+    blurhash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingPost:
+    """A post as a source hands it to the pipeline, before matching and moderation."""
+
+    source: str
+    external_id: str
+    author: Author
+    text: str = ""
+    html: str | None = None
+    tags: tuple[str, ...] = ()
+    media: tuple[Media, ...] = ()
+    created_at: datetime | None = None
+    permalink: str | None = None
+    sensitive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    id: str
+    wall_slug: str
+    source: str
+    external_id: str
+    author: Author
+    text: str
+    html: str | None
+    tags: tuple[str, ...]
+    media: tuple[Media, ...]
+    created_at: datetime | None
+    received_at: datetime
+    shown_at: datetime | None
+    status: PostStatus
+    reason: str | None = None
+    permalink: str | None = None
+    pinned: bool = False
+    featured: bool = False
+    sensitive: bool = False
+
+    @property
+    def visible(self) -> bool:
+        return self.status is PostStatus.APPROVED
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """One row of a wall's append-only event log; `data` is the JSON text screens receive."""
+
+    wall_id: int
+    seq: int
+    type: EventType
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    post_id: str | None
+    status: str
+    reason: str | None
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CursorUpdate:
+    """A source's resume position, saved in the same transaction as the posts it produced."""
+
+    source_key: str
+    value: str
+
+
+@dataclass(slots=True)
+class Snapshot:
+    seq: int
+    posts: list[Post] = field(default_factory=list)

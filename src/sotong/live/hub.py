@@ -1,0 +1,150 @@
+"""Fan-out of a wall's events to the screens connected to this process.
+
+Each event is framed once and the same bytes go to every viewer's bounded queue. A viewer whose
+queue is full is closed rather than allowed to slow the others; its screen reconnects with
+`Last-Event-ID` and replays what it missed from the event log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+from sotong.domain import StoredEvent
+from sotong.live.sse import event_frame
+from sotong.store import events as event_log
+from sotong.store.database import Database
+from sotong.store.walls import last_event_seq
+
+Frame = tuple[int, bytes]
+
+
+class Viewer:
+    def __init__(self, wall_id: int, queue_size: int) -> None:
+        self.wall_id = wall_id
+        self._queue: asyncio.Queue[Frame | None] = asyncio.Queue(queue_size)
+        self.closed = False
+
+    def offer(self, item: Frame) -> None:
+        if self.closed:
+            return
+        try:
+            self._queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.closed = True
+
+    def close(self) -> None:
+        self.closed = True
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(None)
+
+    async def next(self, timeout: float) -> Frame | None:
+        """The next frame; None when `timeout` passed quietly. Raises ViewerClosed once closed."""
+        if self.closed:
+            raise ViewerClosed
+        try:
+            item = await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            return None
+        if item is None or self.closed:
+            raise ViewerClosed
+        return item
+
+
+class ViewerClosed(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Channel:
+    viewers: set[Viewer] = field(default_factory=set)
+    last_seq: int = 0
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    early: list[StoredEvent] = field(default_factory=list)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class LiveHub:
+    def __init__(self, db: Database, *, queue_size: int) -> None:
+        self._db = db
+        self._queue_size = queue_size
+        self._channels: dict[int, _Channel] = {}
+        self.frames_sent = 0
+
+    @property
+    def viewer_count(self) -> int:
+        return sum(len(channel.viewers) for channel in self._channels.values())
+
+    async def subscribe(self, wall_id: int) -> Viewer:
+        """Register a viewer before it reads its snapshot, so no event can fall between the two."""
+        viewer = Viewer(wall_id, self._queue_size)
+        channel = self._channels.get(wall_id)
+        if channel is None:
+            channel = self._channels[wall_id] = _Channel()
+            channel.viewers.add(viewer)
+            try:
+                async with self._db.read() as connection:
+                    channel.last_seq = await last_event_seq(connection, wall_id)
+            except BaseException:
+                del self._channels[wall_id]
+                for waiting in channel.viewers:
+                    waiting.close()
+                channel.ready.set()
+                raise
+            channel.ready.set()
+            early, channel.early = channel.early, []
+            for event in early:
+                await self._advance(channel, event)
+        else:
+            channel.viewers.add(viewer)
+            await channel.ready.wait()
+        return viewer
+
+    def unsubscribe(self, viewer: Viewer) -> None:
+        channel = self._channels.get(viewer.wall_id)
+        if channel is None:
+            return
+        channel.viewers.discard(viewer)
+        if not channel.viewers and channel.ready.is_set():
+            del self._channels[viewer.wall_id]
+
+    async def deliver(self, event: StoredEvent) -> None:
+        """Bus handler: pass a committed event on to this wall's viewers, in sequence order."""
+        channel = self._channels.get(event.wall_id)
+        if channel is None:
+            return
+        if not channel.ready.is_set():
+            channel.early.append(event)
+            return
+        await self._advance(channel, event)
+
+    async def _advance(self, channel: _Channel, event: StoredEvent) -> None:
+        async with channel.lock:
+            if event.seq <= channel.last_seq:
+                return
+            missing: list[StoredEvent] = []
+            if event.seq > channel.last_seq + 1:
+                # Concurrent writers can publish out of order; every earlier event is committed.
+                async with self._db.read() as connection:
+                    missing = await event_log.events_after(
+                        connection,
+                        event.wall_id,
+                        channel.last_seq,
+                        event.seq - channel.last_seq - 1,
+                    )
+            for item in (*missing, event):
+                self._broadcast(channel, item)
+                channel.last_seq = item.seq
+
+    def _broadcast(self, channel: _Channel, event: StoredEvent) -> None:
+        item = (event.seq, event_frame(event))
+        for viewer in list(channel.viewers):
+            viewer.offer(item)
+        self.frames_sent += len(channel.viewers)
+
+    def close_all(self) -> None:
+        """Ends every stream (at shutdown) so screens reconnect, to this process or another."""
+        for channel in self._channels.values():
+            for viewer in channel.viewers:
+                viewer.close()

@@ -1,0 +1,1 @@
+"""Moderation: decisions on posts (and, later, rules and audit)."""

@@ -1,0 +1,76 @@
+"""Apply a moderator's decision to a post and tell every screen what changed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sotong.clock import Clock, utc_now
+from sotong.domain import DecisionAction, EventType, Post, PostStatus, Wall
+from sotong.live.bus import Bus
+from sotong.pipeline.ingest import post_event, remove_event
+from sotong.store import events, posts
+from sotong.store.database import Database
+
+REASON_REJECTED = "rejected by a moderator"
+
+
+class PostNotFound(LookupError):
+    pass
+
+
+def apply_action(post: Post, action: DecisionAction, now: datetime) -> Post:
+    """The post after the action. Pinning or featuring a waiting post also puts it on screen."""
+
+    def shown(p: Post) -> Post:
+        if p.visible:
+            return p
+        return replace(p, status=PostStatus.APPROVED, reason=None, shown_at=now)
+
+    match action:
+        case DecisionAction.APPROVE:
+            return shown(post)
+        case DecisionAction.REJECT:
+            if post.status is PostStatus.REJECTED:
+                return post
+            return replace(post, status=PostStatus.REJECTED, reason=REASON_REJECTED)
+        case DecisionAction.PIN:
+            return replace(shown(post), pinned=True)
+        case DecisionAction.UNPIN:
+            return replace(post, pinned=False)
+        case DecisionAction.FEATURE:
+            return replace(shown(post), featured=True)
+        case DecisionAction.UNFEATURE:
+            return replace(post, featured=False)
+
+
+def screen_change(before: Post, after: Post) -> tuple[EventType, str] | None:
+    if after.visible and after != before:
+        return post_event(after)
+    if before.visible and not after.visible:
+        return remove_event(after.id)
+    return None
+
+
+class Decisions:
+    def __init__(self, db: Database, bus: Bus, *, clock: Clock = utc_now) -> None:
+        self._db = db
+        self._bus = bus
+        self._clock = clock
+
+    async def decide(self, wall: Wall, post_id: str, action: DecisionAction, actor: str) -> Post:
+        now = self._clock()
+        async with self._db.write() as connection:
+            before = await posts.get_post(connection, wall.id, post_id)
+            if before is None or before.status is PostStatus.REMOVED:
+                raise PostNotFound(post_id)
+            after = apply_action(before, action, now)
+            if after != before:
+                await posts.update_post(connection, after)
+            await posts.record_decision(connection, after, wall.id, action, actor, None, now)
+            change = screen_change(before, after)
+            stored = await events.append_events(
+                connection, wall.id, [change] if change else [], now
+            )
+        await self._bus.publish(stored)
+        return after

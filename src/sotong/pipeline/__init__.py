@@ -1,0 +1,1 @@
+"""The ingest pipeline: normalise → match tags → sanitise → decide → store → publish."""

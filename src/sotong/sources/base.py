@@ -1,0 +1,167 @@
+"""What every connector shares: the Source protocol, three errors, and the supervisor.
+
+Connectors only translate their network's failures into the errors below; the supervisor alone
+decides about retries and backoff, and it reports each source's health.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, Protocol
+
+from sotong.clock import Clock, utc_now
+from sotong.domain import CursorUpdate, IncomingPost, IngestResult, Wall
+from sotong.pipeline.ingest import IngestPipeline
+from sotong.store.cursors import load_cursor
+from sotong.store.database import Database
+
+logger = logging.getLogger("sotong.sources")
+
+
+class SourceError(Exception):
+    """Base of the errors a connector may raise."""
+
+
+class SourceAuthError(SourceError):
+    """The credentials were refused; retrying soon will not help."""
+
+
+class SourceUnavailable(SourceError):
+    """The network is down, slow or rate-limiting; try again later."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SourceInvalidPayload(SourceError):
+    """The network answered with something that is not what its API promises."""
+
+
+@dataclass(slots=True)
+class SourceHealth:
+    state: Literal["starting", "up", "down", "stopped"] = "starting"
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    posts_today: int = 0
+    day: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "state": self.state,
+            "last_success": self.last_success.isoformat() if self.last_success else None,
+            "last_error": self.last_error,
+            "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
+            "posts_today": self.posts_today,
+        }
+
+
+@dataclass(slots=True)
+class SourceContext:
+    """What a running source may use: its wall, the pipeline, its saved cursor, a media folder."""
+
+    wall: Wall
+    key: str
+    pipeline: IngestPipeline
+    db: Database
+    media_dir: Path
+    clock: Clock = utc_now
+    health: SourceHealth = field(default_factory=SourceHealth)
+
+    async def load_cursor(self) -> str | None:
+        async with self.db.read() as connection:
+            return await load_cursor(connection, self.wall.id, self.key)
+
+    async def ingest(
+        self, posts: Sequence[IncomingPost], *, cursor: CursorUpdate | None = None
+    ) -> list[IngestResult]:
+        results = await self.pipeline.ingest_batch(self.wall, posts, cursor=cursor)
+        self.mark_success(sum(1 for result in results if result.created))
+        return results
+
+    def mark_success(self, new_posts: int = 0) -> None:
+        now = self.clock()
+        today = now.date().isoformat()
+        if self.health.day != today:
+            self.health.day, self.health.posts_today = today, 0
+        self.health.posts_today += new_posts
+        self.health.last_success = now
+        if self.health.state != "up":
+            if self.health.state == "down":
+                logger.info("source %s is back up", self.key)
+            self.health.state = "up"
+
+
+class Source(Protocol):
+    async def run(self, context: SourceContext) -> None:
+        """Produce posts until cancelled; raise a SourceError when the network fails."""
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    initial: float = 1.0
+    maximum: float = 300.0
+    auth_failure: float = 600.0
+
+    def delay(self, attempt: int, error: BaseException) -> float:
+        if isinstance(error, SourceUnavailable) and error.retry_after is not None:
+            return min(max(error.retry_after, 0.0), self.maximum)
+        if isinstance(error, SourceAuthError):
+            return self.auth_failure
+        ceiling = min(self.maximum, self.initial * 2 ** min(attempt, 16))
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+
+
+class SourceSupervisor:
+    def __init__(
+        self, runs: Sequence[tuple[Source, SourceContext]], *, backoff: Backoff | None = None
+    ):
+        self._runs = list(runs)
+        self._backoff = backoff or Backoff()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def health(self) -> dict[str, SourceHealth]:
+        return {context.key: context.health for _, context in self._runs}
+
+    def start(self) -> None:
+        for source, context in self._runs:
+            self._tasks.append(
+                asyncio.create_task(self._supervise(source, context), name=context.key)
+            )
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        for _, context in self._runs:
+            context.health.state = "stopped"
+
+    async def _supervise(self, source: Source, context: SourceContext) -> None:
+        attempt = 0
+        while True:
+            success_before = context.health.last_success
+            try:
+                await source.run(context)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                if context.health.state != "down":
+                    unexpected = not isinstance(error, SourceError)
+                    logger.warning("source %s is down: %s", context.key, error, exc_info=unexpected)
+                context.health.state = "down"
+                context.health.last_error = str(error) or type(error).__name__
+                context.health.last_error_at = context.clock()
+                if context.health.last_success != success_before:
+                    attempt = 0
+                await asyncio.sleep(self._backoff.delay(attempt, error))
+                attempt += 1

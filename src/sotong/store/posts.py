@@ -1,0 +1,268 @@
+"""Posts, their authors and media: inserting idempotently and reading them back as `Post`s."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from sotong.domain import Author, DecisionAction, Media, Post, PostStatus
+from sotong.store.database import Database
+from sotong.store.tables import authors, decisions, media, posts, walls
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOutcome:
+    post_id: str
+    status: PostStatus
+    reason: str | None
+    created: bool
+
+
+def author_key(author: Author) -> str:
+    return (author.handle or f"name:{author.name}").casefold()[:300]
+
+
+async def _upsert_author(
+    db: Database, connection: AsyncConnection, source: str, author: Author, now: datetime
+) -> int:
+    statement = db.upsert(
+        authors, ["source", "key"], ["name", "handle", "avatar_url", "updated_at"]
+    )
+    author_id = await connection.scalar(
+        statement.values(
+            source=source,
+            key=author_key(author),
+            name=author.name,
+            handle=author.handle,
+            avatar_url=author.avatar_url,
+            updated_at=now,
+        ).returning(authors.c.id)
+    )
+    assert author_id is not None
+    return int(author_id)
+
+
+async def insert_post(
+    db: Database, connection: AsyncConnection, post: Post, wall_id: int
+) -> StoredOutcome:
+    """Store a new post, or report the one already stored under (wall, source, external id)."""
+    author_id = await _upsert_author(db, connection, post.source, post.author, post.received_at)
+    inserted = await connection.scalar(
+        db.insert_ignoring_duplicates(posts)
+        .values(
+            id=post.id,
+            wall_id=wall_id,
+            source=post.source,
+            external_id=post.external_id,
+            author_id=author_id,
+            text=post.text,
+            html=post.html,
+            tags=list(post.tags),
+            permalink=post.permalink,
+            created_at=post.created_at,
+            received_at=post.received_at,
+            shown_at=post.shown_at,
+            status=post.status.value,
+            reason=post.reason,
+            pinned=post.pinned,
+            featured=post.featured,
+            sensitive=post.sensitive,
+        )
+        .returning(posts.c.id)
+    )
+    if inserted is None:
+        existing = (
+            await connection.execute(
+                sa.select(posts.c.id, posts.c.status, posts.c.reason).where(
+                    posts.c.wall_id == wall_id,
+                    posts.c.source == post.source,
+                    posts.c.external_id == post.external_id,
+                )
+            )
+        ).one()
+        return StoredOutcome(existing.id, PostStatus(existing.status), existing.reason, False)
+    if post.media:
+        await connection.execute(
+            media.insert(),
+            [
+                {
+                    "post_id": post.id,
+                    "position": position,
+                    "kind": item.kind,
+                    "url": item.url,
+                    "thumb_url": item.thumb_url,
+                    "width": item.width,
+                    "height": item.height,
+                    "alt": item.alt,
+                    "blurhash": item.blurhash,
+                }
+                for position, item in enumerate(post.media)
+            ],
+        )
+    return StoredOutcome(post.id, post.status, post.reason, True)
+
+
+_POST_COLUMNS = (
+    posts,
+    walls.c.slug.label("wall_slug"),
+    authors.c.name.label("author_name"),
+    authors.c.handle.label("author_handle"),
+    authors.c.avatar_url.label("author_avatar_url"),
+)
+
+
+def _select_posts() -> sa.Select[Any]:
+    return (
+        sa.select(*_POST_COLUMNS)
+        .join(walls, walls.c.id == posts.c.wall_id)
+        .join(authors, authors.c.id == posts.c.author_id)
+    )
+
+
+async def _load(connection: AsyncConnection, query: sa.Select[Any]) -> list[Post]:
+    rows = list(await connection.execute(query))
+    if not rows:
+        return []
+    media_by_post: dict[str, list[Media]] = {row.id: [] for row in rows}
+    media_rows = await connection.execute(
+        sa.select(media)
+        .where(media.c.post_id.in_(list(media_by_post)))
+        .order_by(media.c.post_id, media.c.position)
+    )
+    for item in media_rows:
+        media_by_post[item.post_id].append(
+            Media(
+                url=item.url,
+                kind=item.kind,
+                thumb_url=item.thumb_url,
+                width=item.width,
+                height=item.height,
+                alt=item.alt,
+                blurhash=item.blurhash,
+            )
+        )
+    return [
+        Post(
+            id=row.id,
+            wall_slug=row.wall_slug,
+            source=row.source,
+            external_id=row.external_id,
+            author=Author(row.author_name, row.author_handle, row.author_avatar_url),
+            text=row.text,
+            html=row.html,
+            tags=tuple(row.tags),
+            media=tuple(media_by_post[row.id]),
+            created_at=row.created_at,
+            received_at=row.received_at,
+            shown_at=row.shown_at,
+            status=PostStatus(row.status),
+            reason=row.reason,
+            permalink=row.permalink,
+            pinned=row.pinned,
+            featured=row.featured,
+            sensitive=row.sensitive,
+        )
+        for row in rows
+    ]
+
+
+async def get_post(connection: AsyncConnection, wall_id: int, post_id: str) -> Post | None:
+    found = await _load(
+        connection, _select_posts().where(posts.c.wall_id == wall_id, posts.c.id == post_id)
+    )
+    return found[0] if found else None
+
+
+async def list_visible(
+    connection: AsyncConnection, wall_id: int, limit: int, before: str | None = None
+) -> list[Post]:
+    """Visible posts, newest first, paged by id."""
+    query = _select_posts().where(
+        posts.c.wall_id == wall_id, posts.c.status == PostStatus.APPROVED.value
+    )
+    if before is not None:
+        query = query.where(posts.c.id < before)
+    return await _load(connection, query.order_by(posts.c.id.desc()).limit(limit))
+
+
+async def list_pending(connection: AsyncConnection, wall_id: int, limit: int) -> list[Post]:
+    """Posts waiting for a decision, oldest first."""
+    query = _select_posts().where(
+        posts.c.wall_id == wall_id, posts.c.status == PostStatus.PENDING.value
+    )
+    return await _load(connection, query.order_by(posts.c.id).limit(limit))
+
+
+async def screen_posts(connection: AsyncConnection, wall_id: int, limit: int) -> list[Post]:
+    """What a screen shows from scratch: every pinned post, then the most recently shown."""
+    visible = sa.and_(posts.c.wall_id == wall_id, posts.c.status == PostStatus.APPROVED.value)
+    pinned = await _load(
+        connection,
+        _select_posts().where(visible, posts.c.pinned.is_(True)).order_by(posts.c.shown_at.desc()),
+    )
+    latest = await _load(
+        connection,
+        _select_posts()
+        .where(visible, posts.c.pinned.is_(False))
+        .order_by(posts.c.shown_at.desc(), posts.c.id.desc())
+        .limit(limit),
+    )
+    return pinned + latest
+
+
+async def update_post(connection: AsyncConnection, post: Post) -> None:
+    await connection.execute(
+        posts.update()
+        .where(posts.c.id == post.id)
+        .values(
+            status=post.status.value,
+            reason=post.reason,
+            shown_at=post.shown_at,
+            pinned=post.pinned,
+            featured=post.featured,
+            text=post.text,
+            html=post.html,
+            tags=list(post.tags),
+        )
+    )
+
+
+async def record_decision(
+    connection: AsyncConnection,
+    post: Post,
+    wall_id: int,
+    action: DecisionAction,
+    actor: str,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    await connection.execute(
+        decisions.insert().values(
+            post_id=post.id,
+            wall_id=wall_id,
+            action=action.value,
+            actor=actor,
+            reason=reason,
+            decided_at=now,
+        )
+    )
+
+
+async def find_by_external_ids(
+    connection: AsyncConnection, wall_id: int, source: str, external_ids: Sequence[str]
+) -> list[Post]:
+    if not external_ids:
+        return []
+    return await _load(
+        connection,
+        _select_posts().where(
+            posts.c.wall_id == wall_id,
+            posts.c.source == source,
+            posts.c.external_id.in_(list(external_ids)),
+        ),
+    )

@@ -1,0 +1,165 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations create it; keep them in step."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+JsonType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Timezone-aware datetimes, stored in UTC on every backend (SQLite keeps no zone itself)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        converted = value.astimezone(UTC)
+        return converted.replace(tzinfo=None) if dialect.name == "sqlite" else converted
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+walls = sa.Table(
+    "walls",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("slug", sa.String(64), nullable=False, unique=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("hashtags", JsonType, nullable=False),
+    sa.Column("moderation", sa.String(8), nullable=False),
+    sa.Column("locale", sa.String(8), nullable=False),
+    sa.Column("match_particles", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("last_event_seq", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+authors = sa.Table(
+    "authors",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("key", sa.String(300), nullable=False),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("handle", sa.String(300)),
+    sa.Column("avatar_url", sa.String(2048)),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("source", "key", name="uq_authors_source_key"),
+)
+
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("id", sa.String(26), primary_key=True),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("external_id", sa.String(512), nullable=False),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("authors.id"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("html", sa.Text),
+    sa.Column("tags", JsonType, nullable=False),
+    sa.Column("permalink", sa.String(2048)),
+    sa.Column("created_at", UTCDateTime),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("shown_at", UTCDateTime),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reason", sa.String(300)),
+    sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("featured", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("sensitive", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.UniqueConstraint("wall_id", "source", "external_id", name="uq_posts_wall_source_external"),
+    sa.Index("ix_posts_wall_status_id", "wall_id", "status", "id"),
+    sa.Index("ix_posts_wall_status_shown", "wall_id", "status", "shown_at"),
+)
+
+media = sa.Table(
+    "media",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "post_id", sa.String(26), sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("url", sa.String(2048), nullable=False),
+    sa.Column("thumb_url", sa.String(2048)),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Column("alt", sa.Text),
+    sa.Column("blurhash", sa.String(128)),
+    sa.Index("ix_media_post_id", "post_id", "position"),
+)
+
+decisions = sa.Table(
+    "decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "post_id", sa.String(26), sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("reason", sa.String(300)),
+    sa.Column("decided_at", UTCDateTime, nullable=False),
+    sa.Index("ix_decisions_wall_id", "wall_id", "id"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column(
+        "wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+source_cursors = sa.Table(
+    "source_cursors",
+    metadata,
+    sa.Column(
+        "wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("source_key", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("scope", sa.String(16), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)

@@ -1,0 +1,1 @@
+"""HTTP: the JSON API, the live stream and the pages."""

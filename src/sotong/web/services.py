@@ -1,0 +1,38 @@
+"""Everything a request handler needs, built once per application from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from sotong.config import Settings
+from sotong.domain import Wall
+from sotong.live.bus import Bus
+from sotong.live.hub import LiveHub
+from sotong.moderation.decisions import Decisions
+from sotong.pipeline.ingest import IngestPipeline
+from sotong.store.database import Database
+from sotong.web.errors import ApiError
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    db: Database
+    bus: Bus
+    hub: LiveHub
+    pipeline: IngestPipeline
+    decisions: Decisions
+    walls: dict[str, Wall] = field(default_factory=dict)
+
+    def wall(self, slug: str) -> Wall:
+        wall = self.walls.get(slug)
+        if wall is None:
+            raise ApiError(404, "wall_not_found", f"there is no wall {slug!r}")
+        return wall
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services

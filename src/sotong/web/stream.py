@@ -1,0 +1,85 @@
+"""The live stream of a wall (CONTRACT.md, "Live stream"): reset or replay, then live events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from sotong.config import LiveSettings
+from sotong.domain import EventType, Wall
+from sotong.live import sse
+from sotong.live.hub import LiveHub, ViewerClosed
+from sotong.store import events as event_log
+from sotong.store.database import Database
+from sotong.store.posts import screen_posts
+from sotong.store.walls import last_event_seq
+from sotong.wire import dumps, post_to_wire
+
+
+def parse_last_event_id(header: str | None, query: str | None) -> int | None:
+    for value in (header, query):
+        if value is not None and value.strip().isdigit() and len(value.strip()) < 19:
+            return int(value.strip())
+    return None
+
+
+async def _reset(db: Database, wall: Wall, settings: LiveSettings) -> tuple[int, bytes]:
+    async with db.read(snapshot=True) as connection:
+        seq = await last_event_seq(connection, wall.id)
+        posts = await screen_posts(connection, wall.id, settings.snapshot_size)
+    data = dumps({"posts": [post_to_wire(post) for post in posts]})
+    return seq, sse.frame(seq, EventType.RESET, data)
+
+
+async def _replay(
+    db: Database, wall: Wall, after: int, limit: int
+) -> list[tuple[int, bytes]] | None:
+    """Events after `after`, or None when they can't all be replayed (too many, or too old)."""
+    async with db.read(snapshot=True) as connection:
+        current = await last_event_seq(connection, wall.id)
+        if after > current:
+            return None
+        found = await event_log.events_after(connection, wall.id, after, limit + 1)
+    if len(found) > limit or (found and found[0].seq != after + 1):
+        return None
+    return [(event.seq, sse.event_frame(event)) for event in found]
+
+
+async def wall_stream(
+    db: Database, hub: LiveHub, wall: Wall, settings: LiveSettings, last_event_id: int | None
+) -> AsyncIterator[bytes]:
+    viewer = await hub.subscribe(wall.id)
+    try:
+        yield sse.PREAMBLE
+        replay = None
+        if last_event_id is not None:
+            replay = await _replay(db, wall, last_event_id, settings.replay_limit)
+        if replay is None:
+            position, reset_frame = await _reset(db, wall, settings)
+            yield reset_frame
+        else:
+            position = last_event_id if last_event_id is not None else 0
+            for seq, frame in replay:
+                yield frame
+                position = seq
+        while True:
+            try:
+                item = await viewer.next(settings.heartbeat_seconds)
+            except ViewerClosed:
+                return
+            if item is None:
+                yield sse.HEARTBEAT
+                continue
+            seq, frame = item
+            if seq <= position:
+                continue
+            if seq > position + 1:
+                gap = await _replay(db, wall, position, seq - position - 1)
+                if gap is None:
+                    return
+                for gap_seq, gap_frame in gap:
+                    yield gap_frame
+                    position = gap_seq
+            yield frame
+            position = seq
+    finally:
+        hub.unsubscribe(viewer)

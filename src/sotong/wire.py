@@ -1,0 +1,66 @@
+"""The JSON shapes the API and the live stream speak (CONTRACT.md, "Post")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from sotong.domain import Media, Post, Wall
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def media_to_wire(media: Media) -> dict[str, Any]:
+    return {
+        "kind": media.kind,
+        "url": media.url,
+        "thumb_url": media.thumb_url,
+        "width": media.width,
+        "height": media.height,
+        "alt": media.alt,
+        "blurhash": media.blurhash,
+    }
+
+
+def post_to_wire(post: Post) -> dict[str, Any]:
+    return {
+        "id": post.id,
+        "wall": post.wall_slug,
+        "source": post.source,
+        "external_id": post.external_id,
+        "permalink": post.permalink,
+        "author": {
+            "name": post.author.name,
+            "handle": post.author.handle,
+            "avatar_url": post.author.avatar_url,
+        },
+        "text": post.text,
+        "html": post.html,
+        "tags": list(post.tags),
+        "media": [media_to_wire(m) for m in post.media],
+        "created_at": _timestamp(post.created_at),
+        "received_at": _timestamp(post.received_at),
+        "shown_at": _timestamp(post.shown_at),
+        "pinned": post.pinned,
+        "featured": post.featured,
+        "sensitive": post.sensitive,
+        "status": post.status.value,
+    }
+
+
+def wall_to_wire(wall: Wall) -> dict[str, Any]:
+    return {
+        "slug": wall.slug,
+        "title": wall.title,
+        "hashtags": list(wall.hashtags),
+        "locale": wall.locale,
+        "moderation": wall.moderation.value,
+    }
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
