@@ -140,6 +140,15 @@ class SseReader:
     async def next(self, timeout: float = 5.0) -> SseEvent:
         return await asyncio.wait_for(self._next(), timeout)
 
+    async def next_comment(self, timeout: float = 5.0) -> str:
+        async def read() -> str:
+            async for line in self._lines:
+                if line.startswith(":"):
+                    return line
+            raise EOFError("stream ended")
+
+        return await asyncio.wait_for(read(), timeout)
+
     async def _next(self) -> SseEvent:
         event_id: str | None = None
         event_type = "message"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import Callable
 from types import FrameType
@@ -30,11 +31,16 @@ class _Server(uvicorn.Server):
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening socket; port 0 picks a free one (read it back from `getsockname`)."""
+    """A listening socket; port 0 picks a free one (read it back from `getsockname`).
+
+    Listening at once means a browser opened as soon as the URL is printed waits in the
+    backlog for the server to start instead of being refused.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 
@@ -48,4 +54,6 @@ def run(app: FastAPI, sock: socket.socket, *, log_level: str = "info") -> None:
         server_header=False,
     )
     server = _Server(config, on_exit=app.state.services.hub.close_all)
-    server.run(sockets=[sock])
+    # uvicorn re-raises the interrupt once it has shut down cleanly; by then it means "done".
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from sotong.domain import Author, DecisionAction, EventType, Post, PostStatus
+from sotong.moderation.decisions import apply_action, screen_change
+
+NOW = datetime(2017, 11, 10, tzinfo=UTC)
+
+
+def post(status: PostStatus, **changes: object) -> Post:
+    values: dict[str, object] = {
+        "id": "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        "wall_slug": "w",
+        "source": "api",
+        "external_id": "1",
+        "author": Author("a"),
+        "text": "t",
+        "html": None,
+        "tags": (),
+        "media": (),
+        "created_at": None,
+        "received_at": NOW,
+        "shown_at": NOW if status is PostStatus.APPROVED else None,
+        "status": status,
+    }
+    values.update(changes)
+    return Post(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "status", "pinned", "event"),
+    [
+        (PostStatus.PENDING, DecisionAction.APPROVE, PostStatus.APPROVED, False, EventType.POST),
+        (PostStatus.PENDING, DecisionAction.REJECT, PostStatus.REJECTED, False, None),
+        (PostStatus.PENDING, DecisionAction.PIN, PostStatus.APPROVED, True, EventType.POST),
+        (PostStatus.APPROVED, DecisionAction.APPROVE, PostStatus.APPROVED, False, None),
+        (PostStatus.APPROVED, DecisionAction.REJECT, PostStatus.REJECTED, False, EventType.REMOVE),
+        (PostStatus.APPROVED, DecisionAction.PIN, PostStatus.APPROVED, True, EventType.POST),
+        (PostStatus.APPROVED, DecisionAction.UNPIN, PostStatus.APPROVED, False, None),
+        (PostStatus.REJECTED, DecisionAction.APPROVE, PostStatus.APPROVED, False, EventType.POST),
+        (PostStatus.REJECTED, DecisionAction.REJECT, PostStatus.REJECTED, False, None),
+        (PostStatus.REJECTED, DecisionAction.UNFEATURE, PostStatus.REJECTED, False, None),
+    ],
+)
+def test_transitions(
+    start: PostStatus,
+    action: DecisionAction,
+    status: PostStatus,
+    pinned: bool,
+    event: EventType | None,
+) -> None:
+    before = post(start)
+    after = apply_action(before, action, NOW)
+    assert (after.status, after.pinned) == (status, pinned)
+    change = screen_change(before, after)
+    assert (change[0] if change else None) == event
+    if after.visible:
+        assert after.shown_at is not None
+
+
+def test_feature_on_screen_keeps_shown_at() -> None:
+    earlier = datetime(2017, 11, 9, tzinfo=UTC)
+    after = apply_action(post(PostStatus.APPROVED, shown_at=earlier), DecisionAction.FEATURE, NOW)
+    assert after.featured and after.shown_at == earlier
