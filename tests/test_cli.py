@@ -49,7 +49,8 @@ def test_check_reports_config_errors_with_exit_2(tmp_path: Path) -> None:
     path = config(tmp_path, 'moderation = "sometimes"')
     result = CliRunner().invoke(main, ["check", "-c", str(path)], env={"SOTONG_SECRET_KEY": SECRET})
     assert result.exit_code == 2
-    assert str(path) in result.output and "walls[0].moderation" in result.output
+    assert str(path) in result.output
+    assert "walls[0].moderation" in result.output
 
 
 def test_check_refuses_a_missing_secret(tmp_path: Path) -> None:
@@ -64,7 +65,8 @@ def test_check_unknown_source_type(tmp_path: Path) -> None:
     path = config(tmp_path, '[[walls.sources]]\ntype = "myspace"\n')
     result = CliRunner().invoke(main, ["check", "-c", str(path)], env={"SOTONG_SECRET_KEY": SECRET})
     assert result.exit_code == 2
-    assert "walls[0].sources[0].type" in result.output and "myspace" in result.output
+    assert "walls[0].sources[0].type" in result.output
+    assert "myspace" in result.output
 
 
 def test_check_ok(tmp_path: Path) -> None:
@@ -83,10 +85,8 @@ def test_db_upgrade_and_tokens(tmp_path: Path) -> None:
         main, ["token", "create", "--wall", "seoul2017", "--scope", "ingest", "-c", str(path)]
     )
     assert created.exit_code == 0, created.output
-    assert (
-        created.stdout.strip().startswith("sotong_")
-        and len(created.stdout.strip().splitlines()) == 1
-    )
+    assert created.stdout.strip().startswith("sotong_")
+    assert len(created.stdout.strip().splitlines()) == 1
     listed = runner.invoke(main, ["token", "list", "-c", str(path)])
     assert "seoul2017\tingest\tcli\tactive" in listed.stdout
     assert created.stdout.strip() not in listed.stdout
@@ -129,7 +129,8 @@ async def test_demo_runs_end_to_end_and_stops_cleanly(tmp_path: Path) -> None:
         drain = asyncio.create_task(process.stderr.read())
         async with httpx.AsyncClient(timeout=10) as client:
             page = await client.get(wall_url)
-            assert page.status_code == 200 and "2017 서울소통컨퍼런스" in page.text
+            assert page.status_code == 200
+            assert "2017 서울소통컨퍼런스" in page.text
             events_url = wall_url.replace("/w/demo", "/api/v1/walls/demo/events")
             async with client.stream("GET", events_url) as response:
                 reader = SseReader(response)

@@ -41,7 +41,8 @@ async def test_out_of_order_notices_are_delivered_in_order_once(
     await hub.deliver(third)
     received = [await viewer.next(1) for _ in range(3)]
     assert [item[0] for item in received if item] == [1, 2, 3]
-    assert received[0] is not None and received[0][1] == b'id: 1\nevent: post\ndata: {"n":0}\n\n'
+    assert received[0] is not None
+    assert received[0][1] == b'id: 1\nevent: post\ndata: {"n":0}\n\n'
     assert await viewer.next(0.01) is None
 
 

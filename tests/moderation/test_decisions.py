@@ -64,4 +64,5 @@ def test_transitions(
 def test_feature_on_screen_keeps_shown_at() -> None:
     earlier = datetime(2017, 11, 9, tzinfo=UTC)
     after = apply_action(post(PostStatus.APPROVED, shown_at=earlier), DecisionAction.FEATURE, NOW)
-    assert after.featured and after.shown_at == earlier
+    assert after.featured
+    assert after.shown_at == earlier

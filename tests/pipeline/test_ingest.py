@@ -63,7 +63,8 @@ async def test_repeating_a_batch_changes_nothing(db: Database, tmp_path: Path) -
     wall, pipeline, bus = await setup(db, tmp_path)
     first = await pipeline.ingest_batch(wall, [incoming("1")])
     again = await pipeline.ingest_batch(wall, [incoming("1")])
-    assert again[0].post_id == first[0].post_id and not again[0].created
+    assert again[0].post_id == first[0].post_id
+    assert not again[0].created
     assert len(bus.published) == 1
 
 

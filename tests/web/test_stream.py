@@ -83,12 +83,14 @@ async def test_reset_post_and_remove(client: httpx.AsyncClient) -> None:
         )
         await decide(client, new, "pin")
         pinned = await stream.next()
-        assert pinned.event == "post" and pinned.json()["pinned"] is True
+        assert pinned.event == "post"
+        assert pinned.json()["pinned"] is True
         await decide(client, new, "reject")
         removed = await stream.next()
         assert (removed.event, removed.json()) == ("remove", {"id": new})
         ids = [int(e.id or 0) for e in (reset, post, pinned, removed)]
-        assert ids == sorted(ids) and len(set(ids[1:])) == 3
+        assert ids == sorted(ids)
+        assert len(set(ids[1:])) == 3
 
 
 async def test_ignored_and_pending_posts_send_nothing(client: httpx.AsyncClient) -> None:
@@ -160,7 +162,8 @@ async def test_concurrent_writers_reach_viewers_in_order_once(client: httpx.Asyn
         for stream in (one, two):
             received = [await stream.next() for _ in range(20)]
             seqs = [int(e.id or 0) for e in received]
-            assert seqs == sorted(seqs) and len(set(seqs)) == 20
+            assert seqs == sorted(seqs)
+            assert len(set(seqs)) == 20
             assert {e.json()["id"] for e in received} == set(created)
 
 

@@ -38,7 +38,9 @@ async def test_every_sample_reaches_the_wall_as_expected(db: Database, tmp_path:
         image = post.media[0]
         assert image.url.startswith("/media/demo/")
         assert (tmp_path / "media" / image.url.removeprefix("/media/")).is_file()
-        assert image.width and image.height and image.alt
+        assert image.width
+        assert image.height
+        assert image.alt
 
 
 async def test_a_restart_resumes_from_the_cursor(db: Database, tmp_path: Path) -> None:
