@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
@@ -130,8 +131,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(health.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount("/static", pages.RevalidatedStaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/media", StaticFiles(directory=media_dir), name="media")
+    app.add_api_route(
+        "/favicon.ico",
+        lambda: RedirectResponse("/static/favicon.svg", status_code=308),
+        include_in_schema=False,
+    )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -99,7 +99,14 @@ def init(path: Path, force: bool) -> None:
 @config_option
 @click.option("--host", default=None, help="address to listen on (overrides server.host)")
 @click.option("--port", type=int, default=None, help="port to listen on (overrides server.port)")
-def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="warning and above leave out the access log",
+)
+def serve(config_path: Path | None, host: str | None, port: int | None, log_level: str) -> None:
     """Run the server for a configuration; applies pending migrations on start."""
     from sotong import server
     from sotong.app import create_app
@@ -118,7 +125,7 @@ def serve(config_path: Path | None, host: str | None, port: int | None) -> None:
     except OSError as error:
         click.echo(f"error: cannot listen on {host or settings.server.host}: {error}", err=True)
         sys.exit(EXIT_FAILURE)
-    server.run(app, sock)
+    server.run(app, sock, log_level=log_level)
 
 
 @main.command()

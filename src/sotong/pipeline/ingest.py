@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sotong.clock import Clock, utc_now
 from sotong.domain import (
@@ -27,6 +29,18 @@ from sotong.store.database import Database
 from sotong.wire import dumps, post_to_wire
 
 IGNORED_NO_TAG = "no matching hashtag"
+MAX_GROUP = 256
+
+
+@dataclass(slots=True)
+class _Unit:
+    """One caller's batch, waiting for the writer."""
+
+    wall: Wall
+    posts: list[Post | None]
+    cursor: CursorUpdate | None
+    received_at: datetime
+    done: asyncio.Future[list[IngestResult]]
 
 
 def post_tags(post: IncomingPost) -> tuple[str, ...]:
@@ -55,6 +69,8 @@ class IngestPipeline:
         self._bus = bus
         self._ids = ids or IdGenerator()
         self._clock = clock
+        self._waiting: list[_Unit] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def ingest(
         self, wall: Wall, incoming: IncomingPost, *, cursor: CursorUpdate | None = None
@@ -67,56 +83,97 @@ class IngestPipeline:
     ) -> list[IngestResult]:
         """Store every matching post of a batch, its events and the source's cursor together."""
         now = self._clock()
-        prepared: list[Post | None] = []
-        for incoming in batch:
-            clean = normalise(incoming)
-            tags = post_tags(clean)
-            match = match_tags(tags, wall.hashtags, match_particles=wall.match_particles)
-            if not match.matches:
-                prepared.append(None)
-                continue
-            status, reason = decide(wall, clean, match)
-            prepared.append(
-                Post(
-                    id=self._ids.new(),
-                    wall_slug=wall.slug,
-                    source=clean.source,
-                    external_id=clean.external_id,
-                    author=clean.author,
-                    text=clean.text,
-                    html=sanitise_html(clean.html),
-                    tags=tags,
-                    media=clean.media,
-                    created_at=clean.created_at,
-                    received_at=now,
-                    shown_at=now if status is PostStatus.APPROVED else None,
-                    status=status,
-                    reason=reason,
-                    permalink=clean.permalink,
-                    sensitive=clean.sensitive,
-                )
-            )
-        results: list[IngestResult] = []
-        stored_events: list[StoredEvent] = []
+        unit = _Unit(
+            wall,
+            [self._prepare(wall, incoming, now) for incoming in batch],
+            cursor,
+            now,
+            asyncio.get_running_loop().create_future(),
+        )
+        self._waiting.append(unit)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting())
+        # Shielded: a caller that goes away (a closed HTTP connection) must not undo a write.
+        return await asyncio.shield(unit.done)
+
+    def _prepare(self, wall: Wall, incoming: IncomingPost, now: datetime) -> Post | None:
+        clean = normalise(incoming)
+        tags = post_tags(clean)
+        match = match_tags(tags, wall.hashtags, match_particles=wall.match_particles)
+        if not match.matches:
+            return None
+        status, reason = decide(wall, clean, match)
+        return Post(
+            id=self._ids.new(),
+            wall_slug=wall.slug,
+            source=clean.source,
+            external_id=clean.external_id,
+            author=clean.author,
+            text=clean.text,
+            html=sanitise_html(clean.html),
+            tags=tags,
+            media=clean.media,
+            created_at=clean.created_at,
+            received_at=now,
+            shown_at=now if status is PostStatus.APPROVED else None,
+            status=status,
+            reason=reason,
+            permalink=clean.permalink,
+            sensitive=clean.sensitive,
+        )
+
+    async def _write_waiting(self) -> None:
+        """Group commit: everything that queued up while the last transaction ran goes in the next.
+
+        Databases pay per transaction, not per row; under load this turns many small commits
+        into a few larger ones. When a group fails, its units are retried one by one, so one
+        bad unit cannot take the others down with it.
+        """
+        while self._waiting:
+            group, self._waiting = self._waiting[:MAX_GROUP], self._waiting[MAX_GROUP:]
+            try:
+                await self._write(group)
+            except Exception:
+                for unit in group:
+                    try:
+                        await self._write([unit])
+                    except Exception as error:
+                        if not unit.done.done():
+                            unit.done.set_exception(error)
+
+    async def _write(self, group: list[_Unit]) -> None:
+        outcomes: list[list[IngestResult]] = []
+        by_wall: dict[int, list[tuple[EventType, str]]] = {}
         async with self._db.write() as connection:
-            new_events = []
-            for post in prepared:
-                if post is None:
-                    results.append(IngestResult(None, "ignored", IGNORED_NO_TAG, False))
-                    continue
-                outcome = await posts.insert_post(self._db, connection, post, wall.id)
-                results.append(
-                    IngestResult(
-                        outcome.post_id, outcome.status.value, outcome.reason, outcome.created
+            for unit in group:
+                results = []
+                for post in unit.posts:
+                    if post is None:
+                        results.append(IngestResult(None, "ignored", IGNORED_NO_TAG, False))
+                        continue
+                    stored = await posts.insert_post(self._db, connection, post, unit.wall.id)
+                    results.append(
+                        IngestResult(
+                            stored.post_id, stored.status.value, stored.reason, stored.created
+                        )
                     )
+                    if stored.created and post.visible:
+                        by_wall.setdefault(unit.wall.id, []).append(post_event(post))
+                if unit.cursor is not None:
+                    await cursors.save_cursor(
+                        self._db, connection, unit.wall.id, unit.cursor, unit.received_at
+                    )
+                outcomes.append(results)
+            stored_events: list[StoredEvent] = []
+            # Walls in a fixed order, so two processes never wait on each other's wall locks.
+            for wall_id in sorted(by_wall):
+                stored_events += await events.append_events(
+                    connection, wall_id, by_wall[wall_id], group[0].received_at
                 )
-                if outcome.created and post.visible:
-                    new_events.append(post_event(post))
-            if cursor is not None:
-                await cursors.save_cursor(self._db, connection, wall.id, cursor, now)
-            stored_events = await events.append_events(connection, wall.id, new_events, now)
+        for unit, results in zip(group, outcomes, strict=True):
+            if not unit.done.done():
+                unit.done.set_result(results)
         await self._bus.publish(stored_events)
-        return results
 
     async def remove_at_source(
         self,

@@ -24,6 +24,7 @@ from sotong.store.tables import metadata
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _WRITE_OPTION = "sotong_write"
+_AUTOCOMMIT_OPTION = "sotong_autocommit"
 _MIGRATION_LOCK_ID = 0x50706F6E67  # any constant shared by every process of one deployment
 
 
@@ -53,8 +54,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get(_WRITE_OPTION, False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not options.get(_AUTOCOMMIT_OPTION, False):
+            connection.exec_driver_sql("BEGIN")
 
 
 class Database:
@@ -64,8 +68,15 @@ class Database:
         self.dialect = parsed.get_backend_name()
         if self.dialect == "sqlite" and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # Connections that overflow the pool are closed on return, and opening one costs far more
+        # than a query (a thread and pragmas for SQLite, a server process for PostgreSQL): keep
+        # enough of them for a busy event's concurrency.
         self.engine = create_async_engine(
-            self.url, echo=echo, pool_pre_ping=self.dialect != "sqlite"
+            self.url,
+            echo=echo,
+            pool_pre_ping=self.dialect != "sqlite",
+            pool_size=32 if self.dialect == "sqlite" else 10,
+            max_overflow=32 if self.dialect == "sqlite" else 20,
         )
         self._sqlite_writer = asyncio.Lock() if self.dialect == "sqlite" else None
         if self.dialect == "sqlite":
@@ -85,10 +96,13 @@ class Database:
 
     @asynccontextmanager
     async def read(self, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
-        """A read transaction; with `snapshot`, every query in it sees the same committed state."""
+        """Reads; with `snapshot` every query sees one committed state, otherwise each its own."""
         async with self.engine.connect() as connection:
             if snapshot and self.dialect == "postgresql":
                 connection = await connection.execution_options(isolation_level="REPEATABLE READ")
+            elif not snapshot and self.dialect == "sqlite":
+                # One-statement reads need no transaction; skipping BEGIN saves a round trip.
+                connection = await connection.execution_options(**{_AUTOCOMMIT_OPTION: True})
             async with connection.begin():
                 yield connection
 

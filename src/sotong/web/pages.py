@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
+from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
 from sotong.web.i18n import messages
@@ -25,6 +26,16 @@ PAGE_POLICY = (
 
 router = APIRouter(include_in_schema=False)
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+class RevalidatedStaticFiles(StaticFiles):
+    """Static files that browsers must revalidate (cheaply, by ETag), so an upgrade never leaves a
+    screen running a stale mix of old and new script modules."""
+
+    def file_response(self, *args: object, **kwargs: object) -> Response:
+        response = super().file_response(*args, **kwargs)  # type: ignore[arg-type]
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
 
 def page_headers(*, embeddable: bool) -> dict[str, str]:

@@ -1,0 +1,28 @@
+// Entry point of the wall display: wires the live stream to the wall view.
+
+import { readConfig } from "./config.js";
+import { fontsLoaded } from "./fonts.js";
+import { enableStageControls } from "./stage.js";
+import { LiveStream } from "./stream.js";
+import { WallView } from "./wall.js";
+
+const config = readConfig();
+const body = document.body;
+const view = new WallView(document.getElementById("wall"), config.messages, {
+  ready: fontsLoaded(document),
+});
+
+const stream = new LiveStream(config.eventsUrl, {
+  reset: (data) => view.reset(data.posts),
+  post: (data) => view.upsert(data),
+  remove: (data) => view.remove(data.id),
+  state: (state) => {
+    body.dataset.connection = state;
+  },
+  eventId: (id) => {
+    body.dataset.lastEventId = id;
+  },
+});
+
+enableStageControls(document);
+stream.start();
