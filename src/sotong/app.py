@@ -121,6 +121,7 @@ def create_app(settings: Settings) -> FastAPI:
         summary="A live social wall: hashtag posts on the big screen within a second.",
         lifespan=lifespan,
         default_response_class=JSONResponse,
+        docs_url=None,
         redoc_url=None,
     )
     app.state.services = services
@@ -131,6 +132,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))
     app.mount("/static", pages.RevalidatedStaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/media", StaticFiles(directory=media_dir), name="media")
     app.add_api_route(

@@ -348,7 +348,28 @@ async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
     schema = ingest["requestBody"]["content"]["application/json"]["schema"]
     assert "external_id" in schema["properties"]
     assert "AuthorIn" in spec["components"]["schemas"]
-    assert (await client.get("/docs")).status_code == 200
+    docs = await client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert (await client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")).status_code == 200
+
+
+async def test_unexpected_failures_answer_500_without_a_trace(
+    client: httpx.AsyncClient,
+    app: FastAPI,
+    ingest_headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(app.state.services.pipeline, "ingest", explode)
+    response = await client.post(POSTS, json=ingest_body("boom"), headers=ingest_headers)
+    assert_error(response, 500)
+    assert "secret internal detail" not in response.text
+    assert "secret internal detail" in caplog.text
 
 
 async def test_unknown_routes_answer_json(client: httpx.AsyncClient) -> None:

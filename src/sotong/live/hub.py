@@ -39,6 +39,16 @@ class Viewer:
         with contextlib.suppress(asyncio.QueueFull):
             self._queue.put_nowait(None)
 
+    def ready_frames(self) -> list[Frame]:
+        """Frames already queued, taken without waiting; raises ViewerClosed once closed."""
+        frames = []
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is None or self.closed:
+                raise ViewerClosed
+            frames.append(item)
+        return frames
+
     async def next(self, timeout: float) -> Frame | None:
         """The next frame; None when `timeout` passed quietly. Raises ViewerClosed once closed."""
         if self.closed:

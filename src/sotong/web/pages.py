@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -83,3 +84,20 @@ async def index(services: ServicesDep) -> Response:
         first = next(iter(services.walls))
         return RedirectResponse(f"/w/{first}", status_code=307)
     return RedirectResponse("/docs", status_code=307)
+
+
+def api_docs_router(openapi_url: str) -> APIRouter:
+    """`/docs`, with Swagger UI served from this server: venue networks are often offline."""
+    docs = APIRouter(include_in_schema=False)
+
+    @docs.get("/docs")
+    async def api_docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title="Sotong API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    return docs

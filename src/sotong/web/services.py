@@ -33,6 +33,7 @@ class Services:
         return wall
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async on purpose: FastAPI runs plain functions in a worker thread, which costs more than this.
     services: Services = request.app.state.services
     return services
