@@ -58,16 +58,24 @@ moderation = "post"
     return path
 
 
-async def fresh_postgres(url: str) -> str:
-    base, _, _ = url.rpartition("/")
-    name = f"sotong_bench_{os.getpid()}"
+async def postgres_admin(url: str, *statements: str) -> None:
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            await connection.execute(statement)
     finally:
         await connection.close()
-    return f"{base}/{name}"
+
+
+@contextlib.asynccontextmanager
+async def fresh_postgres(url: str) -> AsyncIterator[str]:
+    base, _, _ = url.rpartition("/")
+    name = f"sotong_bench_{os.getpid()}"
+    await postgres_admin(url, f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        await postgres_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.asynccontextmanager
@@ -251,13 +259,15 @@ async def main() -> None:
     parser.add_argument("--senders", type=int, default=16, help="concurrent senders for throughput")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sotong-bench-") as folder:
-        if args.database_url:
-            database_url = await fresh_postgres(args.database_url)
-        else:
-            database_url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        print(f"database                      {database_url.split('://')[0]}")
-        port = free_port()
-        async with server(write_config(Path(folder), database_url), port) as (token, pid):
+        async with contextlib.AsyncExitStack() as stack:
+            if args.database_url:
+                database_url = await stack.enter_async_context(fresh_postgres(args.database_url))
+            else:
+                database_url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            print(f"database                      {database_url.split('://')[0]}")
+            port = free_port()
+            config = write_config(Path(folder), database_url)
+            token, pid = await stack.enter_async_context(server(config, port))
             base = f"http://127.0.0.1:{port}"
             await measure(base, token, pid, args.viewers, args.samples, args.posts, args.senders)
 

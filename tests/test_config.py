@@ -96,3 +96,11 @@ def test_secret_is_read_from_the_named_variable(tmp_path: Path) -> None:
     path = write(tmp_path, '[server]\nsecret_key_env = "MY_SECRET"\n')
     settings = load_settings(path, environ={"MY_SECRET": STRONG_SECRET})
     assert require_secret_key(settings, "x") == STRONG_SECRET
+
+
+def test_walls_from_a_json_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SOTONG_WALLS", '[{"slug": "env", "title": "E", "hashtags": ["#환경"]}]')
+    settings = load_settings(write(tmp_path, ""))
+    assert [wall.slug for wall in settings.walls] == ["env"]
