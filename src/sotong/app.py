@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from starlette.responses import RedirectResponse
 from starlette.staticfiles import StaticFiles
@@ -32,10 +35,20 @@ from sotong.web.services import Services
 logger = logging.getLogger("sotong")
 
 
+@dataclass(frozen=True, slots=True)
+class ConfiguredSource:
+    wall_slug: str
+    key: str
+    type: str
+    location: str
+    source: Source
+
+
 def configured_sources(
-    settings: Settings, config_name: str = "config"
-) -> list[tuple[str, str, Source]]:
-    """(wall slug, source key, source) for every enabled source; bad tables raise ConfigError."""
+    settings: Settings, config_name: str = "config", env: Mapping[str, str] | None = None
+) -> list[ConfiguredSource]:
+    """Every enabled source, built; a bad table raises ConfigError naming it."""
+    env = os.environ if env is None else env
     found = []
     for wall_index, wall in enumerate(settings.walls):
         for index, table in enumerate(wall.sources):
@@ -50,11 +63,21 @@ def configured_sources(
             if not table.enabled:
                 continue
             try:
-                source = build_source(table.type, table.options)
+                source = build_source(table.type, table.options, env)
             except (ValueError, TypeError) as exc:
                 raise ConfigError(config_name, location, str(exc)) from None
-            found.append((wall.slug, table.name or f"{table.type}-{index}", source))
+            key = table.name or f"{table.type}-{index}"
+            found.append(ConfiguredSource(wall.slug, key, table.type, location, source))
     return found
+
+
+def http_client(settings: Settings) -> httpx.AsyncClient:
+    """The client sources share: modest timeouts, an honest User-Agent, no redirects by default."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(10.0, read=30.0),
+        headers={"User-Agent": f"Sotong/{__version__} (+{settings.server.public_url})"},
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=10),
+    )
 
 
 def build_bus(settings: Settings) -> Bus:
@@ -99,10 +122,21 @@ def create_app(settings: Settings) -> FastAPI:
             walls = await sync_walls(connection, settings.walls, utc_now())
         services.walls = {wall.slug: wall for wall in walls}
         await bus.start(hub.deliver)
+        http = http_client(settings)
         supervisor = SourceSupervisor(
             [
-                (source, SourceContext(services.walls[slug], key, services.pipeline, db, media_dir))
-                for slug, key, source in sources
+                (
+                    configured.source,
+                    SourceContext(
+                        services.walls[configured.wall_slug],
+                        configured.key,
+                        services.pipeline,
+                        db,
+                        media_dir,
+                        http,
+                    ),
+                )
+                for configured in sources
             ]
         )
         app.state.supervisor = supervisor
@@ -112,6 +146,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             hub.close_all()
             await supervisor.stop()
+            await http.aclose()
             await bus.stop()
             await db.close()
 

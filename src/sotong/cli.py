@@ -31,6 +31,7 @@ from sotong.store.walls import sync_walls
 
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
+SOURCE_CHECK_SECONDS = 20.0
 SEED_HASHTAGS = ["#2017서울소통컨퍼런스", "#서울소셜컨퍼런스"]
 
 config_option = click.option(
@@ -131,8 +132,8 @@ def serve(config_path: Path | None, host: str | None, port: int | None, log_leve
 @main.command()
 @config_option
 def check(config_path: Path | None) -> None:
-    """Validate the configuration and reach the database."""
-    from sotong.app import configured_sources
+    """Validate the configuration, reach the database and try every source once."""
+    from sotong.app import configured_sources, http_client
 
     settings = _load(config_path)
     try:
@@ -141,19 +142,33 @@ def check(config_path: Path | None) -> None:
     except ConfigError as error:
         _fail_config(error)
 
-    async def reach_database() -> None:
+    async def run_checks() -> list[str]:
+        problems = []
         db = Database(settings.storage.database_url)
         try:
             await db.ping()
+        except Exception as error:
+            problems.append(f"database {settings.storage.database_url!r} does not answer: {error}")
         finally:
             await db.close()
+        async with http_client(settings) as http:
+            for configured in sources:
+                label = f"{configured.location} ({configured.type}, wall {configured.wall_slug})"
+                try:
+                    message = await asyncio.wait_for(
+                        configured.source.check(http), SOURCE_CHECK_SECONDS
+                    )
+                    click.echo(f"ok: {label}: {message}")
+                except TimeoutError:
+                    problems.append(f"{label}: no answer within {SOURCE_CHECK_SECONDS:.0f} s")
+                except Exception as error:
+                    problems.append(f"{label}: {error}")
+        return problems
 
-    try:
-        asyncio.run(reach_database())
-    except Exception as error:
-        click.echo(
-            f"error: database {settings.storage.database_url!r} does not answer: {error}", err=True
-        )
+    problems = asyncio.run(run_checks())
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
         sys.exit(EXIT_FAILURE)
     click.echo(f"ok: {len(settings.walls)} wall(s), {len(sources)} source(s), database reachable")
 

@@ -29,6 +29,8 @@ from sotong.store.database import Database
 from sotong.wire import dumps, post_to_wire
 
 IGNORED_NO_TAG = "no matching hashtag"
+REASON_DELETED = "deleted at its source"
+REASON_TAG_EDITED_OUT = "the hashtag was edited out at its source"
 MAX_GROUP = 256
 
 
@@ -193,7 +195,7 @@ class IngestPipeline:
                     continue
                 await posts.update_post(
                     connection,
-                    replace(post, status=PostStatus.REMOVED, reason="deleted at its source"),
+                    replace(post, status=PostStatus.REMOVED, reason=REASON_DELETED),
                 )
                 if post.visible:
                     new_events.append(remove_event(post.id))
@@ -201,4 +203,55 @@ class IngestPipeline:
                 await cursors.save_cursor(self._db, connection, wall.id, cursor, now)
             stored_events = await events.append_events(connection, wall.id, new_events, now)
         await self._bus.publish(stored_events)
+        return len(stored_events)
+
+    async def edit_at_source(
+        self, wall: Wall, edited: Sequence[IncomingPost], *, cursor: CursorUpdate | None = None
+    ) -> int:
+        """A source edited posts: screens show the new version; an edit that drops the wall's
+        hashtag takes the post off the wall, and one that adds it brings a new post in."""
+        now = self._clock()
+        unseen: list[IncomingPost] = []
+        async with self._db.write() as connection:
+            new_events = []
+            for incoming in edited:
+                clean = normalise(incoming)
+                found = await posts.find_by_external_ids(
+                    connection, wall.id, clean.source, [clean.external_id]
+                )
+                if not found:
+                    unseen.append(incoming)
+                    continue
+                before = found[0]
+                if before.status is PostStatus.REMOVED:
+                    continue
+                tags = post_tags(clean)
+                if not match_tags(
+                    tags, wall.hashtags, match_particles=wall.match_particles
+                ).matches:
+                    after = replace(before, status=PostStatus.REMOVED, reason=REASON_TAG_EDITED_OUT)
+                else:
+                    after = replace(
+                        before,
+                        text=clean.text,
+                        html=sanitise_html(clean.html),
+                        tags=tags,
+                        media=clean.media,
+                        sensitive=before.sensitive or clean.sensitive,
+                    )
+                if after == before:
+                    continue
+                await posts.update_post(connection, after)
+                if after.media != before.media:
+                    await posts.replace_media(connection, after)
+                if before.visible and not after.visible:
+                    new_events.append(remove_event(after.id))
+                elif after.visible:
+                    new_events.append(post_event(after))
+            if cursor is not None and not unseen:
+                await cursors.save_cursor(self._db, connection, wall.id, cursor, now)
+            stored_events = await events.append_events(connection, wall.id, new_events, now)
+        await self._bus.publish(stored_events)
+        if unseen:
+            await self.ingest_batch(wall, unseen, cursor=cursor)
         return len(stored_events)

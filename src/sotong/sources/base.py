@@ -9,11 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
 
 from sotong.clock import Clock, utc_now
 from sotong.domain import CursorUpdate, IncomingPost, IngestResult, Wall
@@ -52,6 +55,7 @@ class SourceHealth:
     last_error_at: datetime | None = None
     posts_today: int = 0
     day: str = ""
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -60,6 +64,7 @@ class SourceHealth:
             "last_error": self.last_error,
             "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
             "posts_today": self.posts_today,
+            "skipped": dict(self.skipped),
         }
 
 
@@ -72,6 +77,7 @@ class SourceContext:
     pipeline: IngestPipeline
     db: Database
     media_dir: Path
+    http: httpx.AsyncClient
     clock: Clock = utc_now
     health: SourceHealth = field(default_factory=SourceHealth)
 
@@ -85,6 +91,30 @@ class SourceContext:
         results = await self.pipeline.ingest_batch(self.wall, posts, cursor=cursor)
         self.mark_success(sum(1 for result in results if result.created))
         return results
+
+    async def remove(
+        self, external_ids: Sequence[str], *, source: str, cursor: CursorUpdate | None = None
+    ) -> int:
+        """Posts deleted at the source (or by a deactivated account) leave every screen."""
+        removed = await self.pipeline.remove_at_source(
+            self.wall, source, external_ids, cursor=cursor
+        )
+        self.mark_success()
+        return removed
+
+    async def edit(
+        self, posts: Sequence[IncomingPost], *, cursor: CursorUpdate | None = None
+    ) -> int:
+        changed = await self.pipeline.edit_at_source(self.wall, posts, cursor=cursor)
+        self.mark_success()
+        return changed
+
+    def skip(self, reason: str, detail: object = None) -> None:
+        """Count an item the source could not use; the first of each kind is logged."""
+        count = self.health.skipped.get(reason, 0)
+        if count == 0:
+            logger.warning("source %s skipped an item: %s (%s)", self.key, reason, detail)
+        self.health.skipped[reason] = count + 1
 
     def mark_success(self, new_posts: int = 0) -> None:
         now = self.clock()
@@ -102,6 +132,44 @@ class SourceContext:
 class Source(Protocol):
     async def run(self, context: SourceContext) -> None:
         """Produce posts until cancelled; raise a SourceError when the network fails."""
+
+    async def check(self, http: httpx.AsyncClient) -> str:
+        """Try the credentials and the hashtag feed once: a short success message, or a
+        SourceError whose message tells the operator what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceManifest:
+    """What the registry, `sotong check` and the docs need to know about a connector."""
+
+    type: str
+    title: str
+    push: bool
+    docs_url: str
+    build: Callable[[dict[str, Any], Mapping[str, str]], Source]
+
+
+OptionsModel = TypeVar("OptionsModel", bound=BaseModel)
+
+
+def parse_options(model: type[OptionsModel], options: dict[str, Any]) -> OptionsModel:
+    """A connector's options, or a ValueError naming the key that is wrong."""
+    try:
+        return model.model_validate(options)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "options"
+        raise ValueError(f"{key}: {first['msg']}") from None
+
+
+def secret_from_env(env: Mapping[str, str], variable: str | None, key: str) -> str | None:
+    """The secret held by the environment variable an `*_env` option names."""
+    if not variable:
+        return None
+    value = env.get(variable, "")
+    if not value:
+        raise ValueError(f"{key}: environment variable {variable} is not set")
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,23 +1,17 @@
-"""The connector types a `[[walls.sources]]` table can name, and how each is built."""
+"""The connector types a `[[walls.sources]]` table can name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from sotong.sources.base import Source
-from sotong.sources.demo.source import DemoOptions, DemoSource
+from sotong.sources import demo
+from sotong.sources.base import Source, SourceManifest
 
-SourceFactory = Callable[[dict[str, Any]], Source]
-
-
-def _demo(options: dict[str, Any]) -> Source:
-    return DemoSource(DemoOptions.from_options(options))
+MANIFESTS: tuple[SourceManifest, ...] = (demo.MANIFEST,)
+SOURCE_TYPES: Mapping[str, SourceManifest] = {manifest.type: manifest for manifest in MANIFESTS}
 
 
-SOURCE_TYPES: Mapping[str, SourceFactory] = {"demo": _demo}
-
-
-def build_source(source_type: str, options: dict[str, Any]) -> Source:
-    """A configured source; raises KeyError for an unknown type, ValueError for bad options."""
-    return SOURCE_TYPES[source_type](options)
+def build_source(source_type: str, options: dict[str, Any], env: Mapping[str, str]) -> Source:
+    """A configured source; KeyError for an unknown type, ValueError naming a bad option."""
+    return SOURCE_TYPES[source_type].build(options, env)

@@ -86,6 +86,16 @@ async def insert_post(
             )
         ).one()
         return StoredOutcome(existing.id, PostStatus(existing.status), existing.reason, False)
+    await _insert_media(connection, post)
+    return StoredOutcome(post.id, post.status, post.reason, True)
+
+
+async def replace_media(connection: AsyncConnection, post: Post) -> None:
+    await connection.execute(media.delete().where(media.c.post_id == post.id))
+    await _insert_media(connection, post)
+
+
+async def _insert_media(connection: AsyncConnection, post: Post) -> None:
     if post.media:
         await connection.execute(
             media.insert(),
@@ -104,7 +114,6 @@ async def insert_post(
                 for position, item in enumerate(post.media)
             ],
         )
-    return StoredOutcome(post.id, post.status, post.reason, True)
 
 
 _POST_COLUMNS = (

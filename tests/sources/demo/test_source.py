@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
 from sotong.live.bus import MemoryBus
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.sources.base import SourceContext
@@ -19,8 +21,10 @@ NOW = datetime(2017, 11, 10, tzinfo=UTC)
 async def run_once(db: Database, tmp_path: Path) -> SourceContext:
     async with db.write() as connection:
         wall, _ = await sync_walls(connection, make_settings("sqlite://", tmp_path).walls, NOW)
-    context = SourceContext(wall, "demo-0", IngestPipeline(db, MemoryBus()), db, tmp_path / "media")
-    await DemoSource(DemoOptions(interval_seconds=0, burst=1000, loop=False)).run(context)
+    async with httpx.AsyncClient() as http:
+        pipeline = IngestPipeline(db, MemoryBus())
+        context = SourceContext(wall, "demo-0", pipeline, db, tmp_path / "media", http)
+        await DemoSource(DemoOptions(interval_seconds=0, burst=1000, loop=False)).run(context)
     return context
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from sotong.domain import Author, CursorUpdate, IncomingPost, Media
 from sotong.sources.base import SourceContext
 from sotong.sources.demo.images import DemoImage, render_images
@@ -72,6 +74,9 @@ def parse_cursor(value: str | None) -> tuple[int, int]:
 class DemoSource:
     def __init__(self, options: DemoOptions) -> None:
         self.options = options
+
+    async def check(self, http: httpx.AsyncClient) -> str:
+        return f"{len(load_samples())} bundled sample posts"
 
     async def run(self, context: SourceContext) -> None:
         samples = load_samples()
