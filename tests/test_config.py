@@ -52,6 +52,7 @@ def test_error_names_file_key_and_problem(tmp_path: Path) -> None:
         ('[[walls]]\nslug = "Bad Slug"\ntitle = "t"\nhashtags = ["#a"]\n', "walls[0].slug"),
         ('[[walls]]\nslug = "a"\ntitle = "t"\nhashtags = []\n', "walls[0].hashtags"),
         ('[storage]\ndatabase_url = "mysql://x"\n', "storage.database_url"),
+        ('[storage]\nbroker_url = "amqp://x"\n', "storage.broker_url"),
         ('[server]\nsecret_key = "hunter2"\n', "server.secret_key"),
     ],
 )

@@ -19,9 +19,11 @@ from sotong.clock import utc_now
 from sotong.config import ConfigError, Settings
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
+from sotong.live.redis_bus import RedisBus
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.sources.base import Source, SourceContext, SourceSupervisor
+from sotong.sources.leadership import Leadership, PostgresLeadership, SoleLeadership
 from sotong.sources.registry import SOURCE_TYPES, build_source
 from sotong.store.database import Database
 from sotong.store.walls import sync_walls
@@ -81,11 +83,14 @@ def http_client(settings: Settings) -> httpx.AsyncClient:
 
 
 def build_bus(settings: Settings) -> Bus:
-    if settings.storage.broker_url:
-        raise ConfigError(
-            "config", "storage.broker_url", "only the in-process bus is available in this version"
-        )
-    return MemoryBus()
+    url = settings.storage.broker_url
+    return RedisBus(url) if url else MemoryBus()
+
+
+def build_leadership(db: Database) -> Leadership:
+    if db.dialect == "postgresql":
+        return PostgresLeadership(db.plain_url)
+    return SoleLeadership()
 
 
 def _hoist_schema_definitions(schema: dict[str, Any]) -> dict[str, Any]:
@@ -121,8 +126,9 @@ def create_app(settings: Settings) -> FastAPI:
         async with db.write() as connection:
             walls = await sync_walls(connection, settings.walls, utc_now())
         services.walls = {wall.slug: wall for wall in walls}
-        await bus.start(hub.deliver)
+        await bus.start(hub.deliver, hub.catch_up)
         http = http_client(settings)
+        leadership = build_leadership(db)
         supervisor = SourceSupervisor(
             [
                 (
@@ -137,7 +143,8 @@ def create_app(settings: Settings) -> FastAPI:
                     ),
                 )
                 for configured in sources
-            ]
+            ],
+            leadership=leadership,
         )
         app.state.supervisor = supervisor
         supervisor.start()
@@ -146,6 +153,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             hub.close_all()
             await supervisor.stop()
+            await leadership.stop()
             await http.aclose()
             await bus.stop()
             await db.close()

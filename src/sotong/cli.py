@@ -126,6 +126,8 @@ def serve(config_path: Path | None, host: str | None, port: int | None, log_leve
     except OSError as error:
         click.echo(f"error: cannot listen on {host or settings.server.host}: {error}", err=True)
         sys.exit(EXIT_FAILURE)
+    bound_host, bound_port = sock.getsockname()[:2]
+    click.echo(f"listening on http://{bound_host}:{bound_port}", err=True)
     server.run(app, sock, log_level=log_level)
 
 

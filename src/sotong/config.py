@@ -56,6 +56,13 @@ class StorageSettings(_Section):
     media_dir: Path = Path("./sotong-data/media")
     broker_url: str = ""
 
+    @field_validator("broker_url")
+    @classmethod
+    def _supported_broker(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError('must be "" (in-process) or a redis:// URL')
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _supported_database(cls, value: str) -> str:

@@ -13,10 +13,12 @@ from typing import Protocol
 from sotong.domain import StoredEvent
 
 Deliver = Callable[[StoredEvent], Awaitable[None]]
+Resync = Callable[[], Awaitable[None]]
 
 
 class Bus(Protocol):
-    async def start(self, deliver: Deliver) -> None: ...
+    async def start(self, deliver: Deliver, resync: Resync | None = None) -> None:
+        """Deliver events to `deliver`; call `resync` when messages may have been missed."""
 
     async def publish(self, events: Sequence[StoredEvent]) -> None: ...
 
@@ -31,7 +33,7 @@ class MemoryBus:
     def __init__(self) -> None:
         self._deliver: Deliver | None = None
 
-    async def start(self, deliver: Deliver) -> None:
+    async def start(self, deliver: Deliver, resync: Resync | None = None) -> None:
         self._deliver = deliver
 
     async def publish(self, events: Sequence[StoredEvent]) -> None:

@@ -147,6 +147,24 @@ class LiveHub:
                 self._broadcast(channel, item)
                 channel.last_seq = item.seq
 
+    async def catch_up(self) -> None:
+        """Deliver whatever the event log holds beyond what this process has seen (after the bus
+        may have dropped messages). Viewers too far behind are closed: they replay on reconnect."""
+        for wall_id, channel in list(self._channels.items()):
+            if not channel.ready.is_set():
+                continue
+            async with self._db.read() as connection:
+                missed = await event_log.events_after(
+                    connection, wall_id, channel.last_seq, self._queue_size + 1
+                )
+            if len(missed) > self._queue_size:
+                for viewer in list(channel.viewers):
+                    viewer.close()
+                channel.last_seq = missed[-1].seq
+                continue
+            if missed:
+                await self._advance(channel, missed[-1])
+
     def _broadcast(self, channel: _Channel, event: StoredEvent) -> None:
         item = (event.seq, event_frame(event))
         for viewer in list(channel.viewers):

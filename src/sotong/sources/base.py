@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from sotong.clock import Clock, utc_now
 from sotong.domain import CursorUpdate, IncomingPost, IngestResult, Wall
 from sotong.pipeline.ingest import IngestPipeline
+from sotong.sources.leadership import Leadership, SoleLeadership
 from sotong.store.cursors import load_cursor
 from sotong.store.database import Database
 
@@ -49,7 +50,7 @@ class SourceInvalidPayload(SourceError):
 
 @dataclass(slots=True)
 class SourceHealth:
-    state: Literal["starting", "up", "down", "stopped"] = "starting"
+    state: Literal["standby", "starting", "up", "down", "stopped"] = "starting"
     last_success: datetime | None = None
     last_error: str | None = None
     last_error_at: datetime | None = None
@@ -189,10 +190,15 @@ class Backoff:
 
 class SourceSupervisor:
     def __init__(
-        self, runs: Sequence[tuple[Source, SourceContext]], *, backoff: Backoff | None = None
+        self,
+        runs: Sequence[tuple[Source, SourceContext]],
+        *,
+        backoff: Backoff | None = None,
+        leadership: Leadership | None = None,
     ):
         self._runs = list(runs)
         self._backoff = backoff or Backoff()
+        self._leadership = leadership or SoleLeadership()
         self._tasks: list[asyncio.Task[None]] = []
 
     @property
@@ -201,9 +207,7 @@ class SourceSupervisor:
 
     def start(self) -> None:
         for source, context in self._runs:
-            self._tasks.append(
-                asyncio.create_task(self._supervise(source, context), name=context.key)
-            )
+            self._tasks.append(asyncio.create_task(self._lead(source, context), name=context.key))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -212,6 +216,26 @@ class SourceSupervisor:
         self._tasks.clear()
         for _, context in self._runs:
             context.health.state = "stopped"
+
+    async def _lead(self, source: Source, context: SourceContext) -> None:
+        """Run the source while this process leads it; stand by while another process does."""
+        while True:
+            context.health.state = "standby"
+            async with self._leadership.lead(f"{context.wall.slug}/{context.key}") as lost:
+                context.health.state = "starting"
+                running = asyncio.create_task(self._supervise(source, context))
+                losing = asyncio.create_task(lost.wait())
+                try:
+                    done, _ = await asyncio.wait(
+                        {running, losing}, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    for task in (running, losing):
+                        task.cancel()
+                    await asyncio.gather(running, losing, return_exceptions=True)
+                if running in done:
+                    return
+            logger.warning("source %s: leadership lost; standing by", context.key)
 
     async def _supervise(self, source: Source, context: SourceContext) -> None:
         attempt = 0
@@ -222,7 +246,7 @@ class SourceSupervisor:
                 return
             except asyncio.CancelledError:
                 raise
-            except Exception as error:
+            except Exception as error:  # a failing source must never stop the server
                 if context.health.state != "down":
                     unexpected = not isinstance(error, SourceError)
                     logger.warning("source %s is down: %s", context.key, error, exc_info=unexpected)

@@ -82,6 +82,11 @@ class Database:
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
 
+    @property
+    def plain_url(self) -> str:
+        """The URL without SQLAlchemy's driver name, as libpq-style clients expect it."""
+        return make_url(self.url).set(drivername=self.dialect).render_as_string(hide_password=False)
+
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A read-write transaction, committed when the block ends without an exception."""

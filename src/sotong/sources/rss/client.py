@@ -1,0 +1,146 @@
+"""All network I/O of the feed source: one conditional GET, its body read under a byte cap.
+
+HTTP semantics followed: conditional requests (RFC 9110 §13: `If-None-Match` from the last
+`ETag`, `If-Modified-Since` from the last `Last-Modified`, 304 when nothing changed) and
+`Retry-After` (§10.2.3, seconds or an HTTP date). Redirects are followed by hand, at most five.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
+
+MAX_REDIRECTS = 5
+FETCH_SECONDS = 60.0
+ACCEPT = (
+    "application/feed+json, application/atom+xml, application/rss+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDocument:
+    body: bytes
+    content_type: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+async def fetch_feed(
+    http: httpx.AsyncClient,
+    url: str,
+    *,
+    max_bytes: int,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FeedDocument | None:
+    """The feed's bytes, or None when the server says it has not changed (304)."""
+    headers = {"Accept": ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    try:
+        async with asyncio.timeout(FETCH_SECONDS):
+            return await _follow(http, url, headers, max_bytes)
+    except TimeoutError:
+        raise SourceUnavailable(
+            f"the feed at {url} did not finish answering within {FETCH_SECONDS:.0f} s"
+        ) from None
+    except httpx.TimeoutException as exc:
+        raise SourceUnavailable(f"the feed at {url} timed out ({type(exc).__name__})") from None
+    except httpx.DecodingError as exc:
+        raise SourceInvalidPayload(
+            f"the feed at {url} sent a body that does not decode: {exc}"
+        ) from None
+    except httpx.HTTPError as exc:
+        reason = str(exc) or type(exc).__name__
+        raise SourceUnavailable(f"could not fetch the feed at {url}: {reason}") from None
+
+
+async def _follow(
+    http: httpx.AsyncClient, url: str, headers: dict[str, str], max_bytes: int
+) -> FeedDocument | None:
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        async with http.stream("GET", current, headers=headers, follow_redirects=False) as response:
+            if response.is_redirect:
+                current = str(response.url.join(response.headers["location"]))
+                continue
+            if response.status_code == httpx.codes.NOT_MODIFIED:
+                return None
+            raise_for_status(response, url)
+            body = await read_capped(response, max_bytes)
+            return FeedDocument(
+                body=body,
+                content_type=response.headers.get("content-type", ""),
+                url=str(response.url),
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+            )
+    raise SourceUnavailable(f"the feed at {url} redirected more than {MAX_REDIRECTS} times")
+
+
+def raise_for_status(response: httpx.Response, url: str) -> None:
+    """The shared source errors for every answer that is not a feed."""
+    status = response.status_code
+    if status == httpx.codes.OK:
+        return
+    if status in (401, 403):
+        raise SourceAuthError(
+            f"the feed at {url} refused access ({status}); the feed is private or blocks "
+            "this server: check `url`"
+        )
+    if status == 410:
+        raise SourceAuthError(f"the feed at {url} is gone for good (410): fix or remove `url`")
+    if status == 404:
+        raise SourceUnavailable(
+            f"no feed at {url} (404): check `url`; retrying, as sites often answer 404 "
+            "for a moment while they redeploy"
+        )
+    retry = retry_after(response.headers.get("retry-after"))
+    if status == 429:
+        raise SourceUnavailable(f"the feed at {url} asks us to slow down (429)", retry_after=retry)
+    if status >= 500:
+        raise SourceUnavailable(f"the feed's server failed ({status})", retry_after=retry)
+    raise SourceUnavailable(f"the feed at {url} answered {status}, not a feed", retry_after=retry)
+
+
+async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, refusing (before holding it all) one larger than `max_bytes`."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise SourceInvalidPayload(
+            f"the feed is {int(declared):,} bytes, more than max_bytes ({max_bytes:,})"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise SourceInvalidPayload(f"the feed is larger than max_bytes ({max_bytes:,})")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
