@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +20,14 @@ from sotong.config import ConfigError, Settings
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
 from sotong.live.redis_bus import RedisBus
+from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.sources.base import Source, SourceContext, SourceSupervisor
 from sotong.sources.leadership import Leadership, PostgresLeadership, SoleLeadership
 from sotong.sources.registry import SOURCE_TYPES, build_source
 from sotong.store.database import Database
+from sotong.store.posts import pending_counts
 from sotong.store.walls import sync_walls
 from sotong.web import api, health, pages
 from sotong.web.errors import install_error_handlers
@@ -87,6 +89,24 @@ def build_bus(settings: Settings) -> Bus:
     return RedisBus(url) if url else MemoryBus()
 
 
+def gauges_refresher(
+    services: Services, supervisor: SourceSupervisor
+) -> Callable[[], Awaitable[None]]:
+    async def refresh() -> None:
+        metrics = services.metrics
+        metrics.viewers.set(services.hub.viewer_count)
+        metrics.source_up.clear()
+        for key, source_health in supervisor.health.items():
+            state = source_health.state
+            metrics.source_up.labels(key, state).set(1 if state == "up" else 0)
+        async with services.db.read() as connection:
+            waiting = await pending_counts(connection)
+        for wall in services.walls.values():
+            metrics.queue_depth.labels(wall.slug).set(waiting.get(wall.id, 0))
+
+    return refresh
+
+
 def build_leadership(db: Database) -> Leadership:
     if db.dialect == "postgresql":
         return PostgresLeadership(db.plain_url)
@@ -107,14 +127,16 @@ def _hoist_schema_definitions(schema: dict[str, Any]) -> dict[str, Any]:
 def create_app(settings: Settings) -> FastAPI:
     db = Database(settings.storage.database_url)
     bus = build_bus(settings)
-    hub = LiveHub(db, queue_size=settings.live.viewer_queue_size)
+    metrics = Metrics()
+    hub = LiveHub(db, queue_size=settings.live.viewer_queue_size, metrics=metrics)
     services = Services(
         settings=settings,
         db=db,
         bus=bus,
         hub=hub,
-        pipeline=IngestPipeline(db, bus),
+        pipeline=IngestPipeline(db, bus, metrics=metrics),
         decisions=Decisions(db, bus),
+        metrics=metrics,
     )
     sources = configured_sources(settings)
     media_dir = settings.storage.media_dir
@@ -147,6 +169,7 @@ def create_app(settings: Settings) -> FastAPI:
             leadership=leadership,
         )
         app.state.supervisor = supervisor
+        metrics.refresh_with(gauges_refresher(services, supervisor))
         supervisor.start()
         try:
             yield

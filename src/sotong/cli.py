@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import shutil
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from sotong.config import (
     require_secret_key,
 )
 from sotong.domain import TokenScope
+from sotong.logs import configure_logging
 from sotong.store import tokens
 from sotong.store.database import Database
 from sotong.store.walls import sync_walls
@@ -61,10 +61,8 @@ def _config_name(config_path: Path | None) -> str:
     return str(config_path or "sotong.toml")
 
 
-def _setup_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def _setup_logging(log_format: str = "text") -> None:
+    configure_logging(log_format)
 
 
 async def _prepare_database(settings: Settings) -> Database:
@@ -118,7 +116,7 @@ def serve(config_path: Path | None, host: str | None, port: int | None, log_leve
         app = create_app(settings)
     except ConfigError as error:
         _fail_config(error)
-    _setup_logging()
+    _setup_logging(settings.server.log_format)
     try:
         sock = server.bind(
             host or settings.server.host, settings.server.port if port is None else port
@@ -128,7 +126,7 @@ def serve(config_path: Path | None, host: str | None, port: int | None, log_leve
         sys.exit(EXIT_FAILURE)
     bound_host, bound_port = sock.getsockname()[:2]
     click.echo(f"listening on http://{bound_host}:{bound_port}", err=True)
-    server.run(app, sock, log_level=log_level)
+    server.run(app, sock, log_level=log_level, json_logs=settings.server.log_format == "json")
 
 
 @main.command()

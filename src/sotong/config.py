@@ -42,6 +42,8 @@ class ServerSettings(_Section):
     secret_key_env: str = "SOTONG_SECRET_KEY"  # noqa: S105 - a variable name, not a secret
     secret_key: SecretStr | None = Field(default=None, exclude=True)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    metrics_token_env: str = ""
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("public_url")
     @classmethod

@@ -122,6 +122,7 @@ class StoredEvent:
     seq: int
     type: EventType
     data: str
+    created: float = 0.0  # when the change was accepted (Unix seconds), for latency metrics
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,10 +45,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(app: FastAPI, sock: socket.socket, *, log_level: str = "info") -> None:
+def run(
+    app: FastAPI, sock: socket.socket, *, log_level: str = "info", json_logs: bool = False
+) -> None:
     config = uvicorn.Config(
         app,
         log_level=log_level,
+        # None leaves uvicorn's loggers to the root handler, which writes JSON lines.
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         proxy_headers=True,
         server_header=False,

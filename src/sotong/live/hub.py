@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass, field
 
 from sotong.domain import StoredEvent
 from sotong.live.sse import event_frame
+from sotong.metrics import Metrics
 from sotong.store import events as event_log
 from sotong.store.database import Database
 from sotong.store.walls import last_event_seq
@@ -26,13 +28,16 @@ class Viewer:
         self._queue: asyncio.Queue[Frame | None] = asyncio.Queue(queue_size)
         self.closed = False
 
-    def offer(self, item: Frame) -> None:
+    def offer(self, item: Frame) -> bool:
+        """Queue a frame; False when the viewer had fallen too far behind and is now closed."""
         if self.closed:
-            return
+            return True
         try:
             self._queue.put_nowait(item)
         except asyncio.QueueFull:
             self.closed = True
+            return False
+        return True
 
     def close(self) -> None:
         self.closed = True
@@ -76,11 +81,11 @@ class _Channel:
 
 
 class LiveHub:
-    def __init__(self, db: Database, *, queue_size: int) -> None:
+    def __init__(self, db: Database, *, queue_size: int, metrics: Metrics | None = None) -> None:
         self._db = db
         self._queue_size = queue_size
         self._channels: dict[int, _Channel] = {}
-        self.frames_sent = 0
+        self._metrics = metrics or Metrics()
 
     @property
     def viewer_count(self) -> int:
@@ -167,9 +172,14 @@ class LiveHub:
 
     def _broadcast(self, channel: _Channel, event: StoredEvent) -> None:
         item = (event.seq, event_frame(event))
-        for viewer in list(channel.viewers):
-            viewer.offer(item)
-        self.frames_sent += len(channel.viewers)
+        dropped = sum(1 for viewer in list(channel.viewers) if not viewer.offer(item))
+        metrics = self._metrics
+        metrics.events.labels(event.type.value).inc()
+        metrics.frames.inc(len(channel.viewers))
+        if dropped:
+            metrics.slow_viewers.inc(dropped)
+        if event.created:
+            metrics.delivery_latency.observe(max(0.0, time.time() - event.created))
 
     def close_all(self) -> None:
         """Ends every stream (at shutdown) so screens reconnect, to this process or another."""

@@ -28,15 +28,14 @@ DEFAULT_CHANNEL = "sotong:events"
 
 def encode(events: Sequence[StoredEvent], origin: str) -> bytes:
     return orjson.dumps(
-        {"o": origin, "e": [[e.wall_id, e.seq, e.type.value, e.data] for e in events]}
+        {"o": origin, "e": [[e.wall_id, e.seq, e.type.value, e.data, e.created] for e in events]}
     )
 
 
 def decode(message: bytes) -> tuple[str, list[StoredEvent]]:
     body = orjson.loads(message)
     return body["o"], [
-        StoredEvent(wall_id=int(w), seq=int(s), type=EventType(t), data=str(d))
-        for w, s, t, d in body["e"]
+        StoredEvent(int(w), int(s), EventType(t), str(d), float(c)) for w, s, t, d, c in body["e"]
     ]
 
 

@@ -21,6 +21,7 @@ from sotong.domain import (
 from sotong.hashtags import extract_hashtags, match_tags, tag_key
 from sotong.ids import IdGenerator
 from sotong.live.bus import Bus
+from sotong.metrics import Metrics
 from sotong.pipeline.decide import decide
 from sotong.pipeline.normalise import normalise
 from sotong.pipeline.sanitise import sanitise_html
@@ -39,6 +40,7 @@ class _Unit:
     """One caller's batch, waiting for the writer."""
 
     wall: Wall
+    sources: list[str]
     posts: list[Post | None]
     cursor: CursorUpdate | None
     received_at: datetime
@@ -65,8 +67,15 @@ def remove_event(post_id: str) -> tuple[EventType, str]:
 
 class IngestPipeline:
     def __init__(
-        self, db: Database, bus: Bus, *, ids: IdGenerator | None = None, clock: Clock = utc_now
+        self,
+        db: Database,
+        bus: Bus,
+        *,
+        ids: IdGenerator | None = None,
+        clock: Clock = utc_now,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics()
         self._db = db
         self._bus = bus
         self._ids = ids or IdGenerator()
@@ -87,6 +96,7 @@ class IngestPipeline:
         now = self._clock()
         unit = _Unit(
             wall,
+            [incoming.source for incoming in batch],
             [self._prepare(wall, incoming, now) for incoming in batch],
             cursor,
             now,
@@ -173,6 +183,9 @@ class IngestPipeline:
                     connection, wall_id, by_wall[wall_id], group[0].received_at
                 )
         for unit, results in zip(group, outcomes, strict=True):
+            for source, result in zip(unit.sources, results, strict=True):
+                if result.created or result.status == "ignored":
+                    self._metrics.ingested.labels(source, result.status).inc()
             if not unit.done.done():
                 unit.done.set_result(results)
         await self._bus.publish(stored_events)

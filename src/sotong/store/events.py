@@ -36,7 +36,7 @@ async def append_events(
         raise LookupError(f"wall {wall_id} does not exist")
     first = int(last) - len(new_events) + 1
     stored = [
-        StoredEvent(wall_id=wall_id, seq=first + offset, type=event_type, data=data)
+        StoredEvent(wall_id, first + offset, event_type, data, now.timestamp())
         for offset, (event_type, data) in enumerate(new_events)
     ]
     await connection.execute(
@@ -59,13 +59,13 @@ async def events_after(
     connection: AsyncConnection, wall_id: int, after_seq: int, limit: int
 ) -> list[StoredEvent]:
     rows = await connection.execute(
-        sa.select(events.c.seq, events.c.type, events.c.data)
+        sa.select(events.c.seq, events.c.type, events.c.data, events.c.created_at)
         .where(events.c.wall_id == wall_id, events.c.seq > after_seq)
         .order_by(events.c.seq)
         .limit(limit)
     )
     return [
-        StoredEvent(wall_id=wall_id, seq=row.seq, type=EventType(row.type), data=row.data)
+        StoredEvent(wall_id, row.seq, EventType(row.type), row.data, row.created_at.timestamp())
         for row in rows
     ]
 

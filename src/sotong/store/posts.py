@@ -275,3 +275,13 @@ async def find_by_external_ids(
             posts.c.external_id.in_(list(external_ids)),
         ),
     )
+
+
+async def pending_counts(connection: AsyncConnection) -> dict[int, int]:
+    """Posts waiting for a decision, per wall id."""
+    rows = await connection.execute(
+        sa.select(posts.c.wall_id, sa.func.count())
+        .where(posts.c.status == PostStatus.PENDING.value)
+        .group_by(posts.c.wall_id)
+    )
+    return {int(wall_id): int(count) for wall_id, count in rows}

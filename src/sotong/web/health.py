@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
+import os
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.responses import Response
 
+from sotong.web.auth import bearer_token
+from sotong.web.errors import ApiError
 from sotong.web.responses import JSONResponse
 from sotong.web.services import Services, get_services
 
@@ -18,6 +24,18 @@ CHECK_TIMEOUT_SECONDS = 3.0
 @router.get("/healthz", summary="The process is alive")
 async def healthz() -> JSONResponse:
     return JSONResponse({"status": "ok"})
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics(request: Request, services: ServicesDep) -> Response:
+    variable = services.settings.server.metrics_token_env
+    if variable:
+        expected = os.environ.get(variable, "")
+        presented = bearer_token(request) or ""
+        if not expected or not hmac.compare_digest(presented.encode(), expected.encode()):
+            raise ApiError(401, "unauthorized", "metrics need the Bearer token set by the operator")
+    body = await services.metrics.render()
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/readyz", summary="The database (and broker, if any) answer")

@@ -10,6 +10,7 @@ from sotong.config import Settings
 from sotong.domain import Wall
 from sotong.live.bus import Bus
 from sotong.live.hub import LiveHub
+from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.store.database import Database
@@ -24,6 +25,7 @@ class Services:
     hub: LiveHub
     pipeline: IngestPipeline
     decisions: Decisions
+    metrics: Metrics
     walls: dict[str, Wall] = field(default_factory=dict)
 
     def wall(self, slug: str) -> Wall:
