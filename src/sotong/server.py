@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import resource
 import socket
 from collections.abc import Callable
 from types import FrameType
@@ -45,6 +46,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def raise_open_file_limit() -> None:
+    """Every viewer holds a socket: allow as many as the system lets this process have."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def run(
     app: FastAPI, sock: socket.socket, *, log_level: str = "info", json_logs: bool = False
 ) -> None:
@@ -57,6 +66,7 @@ def run(
         proxy_headers=True,
         server_header=False,
     )
+    raise_open_file_limit()
     server = _Server(config, on_exit=app.state.services.hub.close_all)
     # uvicorn re-raises the interrupt once it has shut down cleanly; by then it means "done".
     with contextlib.suppress(KeyboardInterrupt):

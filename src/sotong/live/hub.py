@@ -59,7 +59,9 @@ class Viewer:
         if self.closed:
             raise ViewerClosed
         try:
-            item = await asyncio.wait_for(self._queue.get(), timeout)
+            # asyncio.timeout, unlike wait_for, creates no task per call: this runs per viewer.
+            async with asyncio.timeout(timeout):
+                item = await self._queue.get()
         except TimeoutError:
             return None
         if item is None or self.closed:
