@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,6 @@ from sotong.config import (
     StorageSettings,
     WallSettings,
 )
-from sotong.sources.demo.source import DemoOptions
 from sotong.sources.registry import SOURCE_TYPES
 from tests.support import make_settings
 
@@ -49,12 +49,29 @@ def test_every_setting_is_documented(section: str, model: type[BaseModel]) -> No
     assert missing == [], f"undocumented [{section}] keys: {missing}"
 
 
-def test_every_source_type_and_option_is_documented() -> None:
+def option_names(source_type: str) -> list[str]:
+    """The option keys of a connector: the fields of its `...Options` class(es)."""
+    module = importlib.import_module(f"sotong.sources.{source_type}.source")
+    names: list[str] = []
+    for name, value in vars(module).items():
+        if not (isinstance(value, type) and name.endswith("Options")):
+            continue
+        if issubclass(value, BaseModel):
+            names += list(value.model_fields)
+        elif dataclasses.is_dataclass(value):
+            names += [field.name for field in dataclasses.fields(value)]
+    return names
+
+
+@pytest.mark.parametrize("source_type", sorted(SOURCE_TYPES))
+def test_every_source_type_and_option_is_documented(source_type: str) -> None:
     text = documented("sources.md")
-    for source_type in SOURCE_TYPES:
-        assert f"## `{source_type}`" in text, f"source type {source_type!r} has no section"
-    for option in dataclasses.fields(DemoOptions):
-        assert f"`{option.name}`" in text, f"demo option {option.name!r} is undocumented"
+    assert f"## `{source_type}`" in text, f"source type {source_type!r} has no section"
+    names = option_names(source_type)
+    assert names, f"no options class found for {source_type!r}"
+    section = text.split(f"## `{source_type}`", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in names if f"`{name}`" not in section]
+    assert missing == [], f"undocumented {source_type} options: {missing}"
 
 
 def test_every_api_route_is_documented(tmp_path: Path) -> None:

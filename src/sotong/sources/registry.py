@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sotong.sources import demo
+from sotong.sources import demo, mastodon, naver, rss
 from sotong.sources.base import Source, SourceManifest
 
-MANIFESTS: tuple[SourceManifest, ...] = (demo.MANIFEST,)
+MANIFESTS: tuple[SourceManifest, ...] = (
+    demo.MANIFEST,
+    mastodon.MANIFEST,
+    rss.MANIFEST,
+    naver.MANIFEST,
+)
 SOURCE_TYPES: Mapping[str, SourceManifest] = {manifest.type: manifest for manifest in MANIFESTS}
 
 

@@ -176,11 +176,17 @@ class MastodonClient:
         params.append(("limit", str(limit)))
         if min_id is not None:
             params.append(("min_id", min_id))
-        raw = await self.get_json(f"/api/v1/timelines/tag/{quote(first, safe='')}", params)
+        raw = await self.get_json(
+            f"/api/v1/timelines/tag/{quote(first, safe='')}",
+            params,
+            what=f"GET /api/v1/timelines/tag/{first}",
+        )
         return parse_timeline(raw, max_statuses=MAX_STATUSES_PER_PAGE)
 
-    async def get_json(self, path: str, params: Sequence[tuple[str, str]] = ()) -> object:
-        what = f"GET {path}"
+    async def get_json(
+        self, path: str, params: Sequence[tuple[str, str]] = (), *, what: str = ""
+    ) -> object:
+        what = what or f"GET {path}"
         left = self._paused_until - time.monotonic()
         if left > 0:
             raise SourceUnavailable(

@@ -225,7 +225,9 @@ class MastodonSource:
                 f"{summary}; hashtag timeline readable {access}; "
                 f"polls every {self.options.poll_interval_seconds:g} s"
             )
-        events = await self._open_events([CHECK_TAG], instance, http, user_agent=None, key="check")
+        events = await self._open_events(
+            [CHECK_TAG], instance, http, user_agent=http.headers.get("User-Agent"), key="check"
+        )
         if events is None:
             return f"{summary}; hashtag timeline readable {access}; stream unavailable, polls"
         await events.aclose()

@@ -119,7 +119,7 @@ def plain(value: object) -> str:
 
 def postdate(value: str | None) -> datetime | None:
     """`YYYYMMDD` is a date in Korea: the post is placed at 00:00 KST that day."""
-    if value is None:
+    if value is None or not re.fullmatch(r"\d{8}", value):
         return None
     try:
         return datetime.strptime(value, "%Y%m%d").replace(tzinfo=KST)

@@ -189,7 +189,12 @@ class NaverSource:
             if reached or len(page.items) < DISPLAY or start > MAX_START:
                 break
         if not collected:
-            context.mark_success()
+            if known is None:
+                # Remember that this query was asked, so results that appear later are all new.
+                state[key] = QueryCursor()
+                await context.ingest([], cursor=CursorUpdate(context.key, dump_cursor(state)))
+            else:
+                context.mark_success()
             return
         posts: list[IncomingPost] = []
         for item in reversed(collected.values()):

@@ -71,7 +71,7 @@ async def _follow(
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         async with http.stream("GET", current, headers=headers, follow_redirects=False) as response:
-            if response.is_redirect:
+            if response.has_redirect_location:
                 current = str(response.url.join(response.headers["location"]))
                 continue
             if response.status_code == httpx.codes.NOT_MODIFIED:

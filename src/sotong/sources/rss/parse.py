@@ -36,6 +36,7 @@ from sotong.sources.rss.jsonfeed import (
 
 SOURCE = "rss"
 MAX_HTML_INPUT = 200_000
+MAX_ID_CHARS = 500
 JSON_TYPES = frozenset({"application/feed+json", "application/json"})
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
@@ -72,7 +73,7 @@ def parse_feed(body: bytes, *, content_type: str = "", url: str = "") -> ParsedF
     """Any supported feed, its format detected from the content type and the body."""
     mime = content_type.split(";", 1)[0].strip().lower()
     opening = body[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if (mime in JSON_TYPES and opening.startswith(b"{")) or looks_like_json_feed(body):
+    if (mime in JSON_TYPES and opening.startswith((b"{", b"["))) or looks_like_json_feed(body):
         return json_feed_posts(parse_json_feed(body))
     return xml_feed_posts(body, content_type=content_type, url=url)
 
@@ -85,7 +86,7 @@ def xml_feed_posts(body: bytes, *, content_type: str = "", url: str = "") -> Par
     if url:
         headers["content-location"] = url
     # A stream, never bytes or str: feedparser opens strings that look like URLs or file names.
-    result: Any = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    result = _plain(feedparser.parse(io.BytesIO(body), response_headers=headers))
     version = str(result.get("version") or "")
     if not version:
         raise SourceInvalidPayload(_not_a_feed(body, result.get("bozo_exception")))
@@ -95,8 +96,11 @@ def xml_feed_posts(body: bytes, *, content_type: str = "", url: str = "") -> Par
         )
     channel: Mapping[str, Any] = result.get("feed") or {}
     fallback = Author(
-        name=_clean_line(channel.get("title")) or "RSS",
-        avatar_url=_string((channel.get("image") or {}).get("href")),
+        name=_clean_line((channel.get("author_detail") or {}).get("name"))
+        or _clean_line(channel.get("title"))
+        or "RSS",
+        avatar_url=_string((channel.get("image") or {}).get("href"))
+        or _string(channel.get("icon")),
     )
     is_rss = version.startswith("rss")
     posts, skipped = [], []
@@ -112,6 +116,15 @@ def xml_feed_posts(body: bytes, *, content_type: str = "", url: str = "") -> Par
         tuple(posts),
         tuple(skipped),
     )
+
+
+def _plain(value: Any) -> Any:
+    """feedparser's dicts as plain ones: its key aliases warn (DeprecationWarning) or mislead."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in dict.items(value)}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _not_a_feed(body: bytes, problem: object) -> str:
@@ -146,7 +159,7 @@ def _entry_post(
     )
     return IncomingPost(
         source=SOURCE,
-        external_id=external_id.strip(),
+        external_id=stable_id(external_id),
         author=_entry_author(entry, fallback),
         text=text,
         html=body_html,
@@ -303,7 +316,7 @@ def _json_item_post(item: JsonFeedItem, fallback: Author) -> IncomingPost | tupl
         return ("empty feed item", item.id)
     return IncomingPost(
         source=SOURCE,
-        external_id=item.id,
+        external_id=stable_id(item.id),
         author=_json_author(item.authors, fallback),
         text=text,
         html=body_html,
@@ -337,6 +350,14 @@ def compose_text(title: str, body: str) -> str:
     return f"{title}\n\n{body}"
 
 
+def stable_id(value: str) -> str:
+    """The item's own id; one too long to store whole is replaced by its hash."""
+    value = value.strip()
+    if len(value) <= MAX_ID_CHARS:
+        return value
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
+
+
 def fallback_id(title: str, date: str | None, body: str) -> str:
     """For items with neither guid/id nor link: stable while the item's title and date are."""
     basis = f"{title}\n{date or ''}" if title or date else body
@@ -361,58 +382,12 @@ def parse_date(value: str | None) -> datetime | None:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
-_BLOCKS = frozenset(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "pre",
-        "section",
-        "table",
-        "tr",
-        "ul",
-    ]
-)
-_PARAGRAPHS = frozenset(
-    [
-        "p",
-        "blockquote",
-        "pre",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "figure",
-        "table",
-        "ul",
-        "ol",
-        "hr",
-    ]
-)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PARAGRAPHS = frozenset({"p", "blockquote", "pre", "figure", "table", "ul", "ol", "hr", *_HEADINGS})
+_BLOCKS = _PARAGRAPHS | {"address", "article", "aside", "dd", "div", "dl", "dt", "figcaption"}
+_BLOCKS |= {"footer", "header", "li", "main", "nav", "section", "tr"}
 _INVISIBLE = frozenset(
-    ["script", "style", "template", "head", "title", "noscript", "iframe", "object", "svg"]
+    {"script", "style", "template", "head", "title", "noscript", "iframe", "svg"}
 )
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
 _TAG = re.compile(r"<[^>]*>?")
