@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sotong.sources import demo, mastodon, naver, rss
+from sotong.sources import bluesky, demo, mastodon, naver, rss
 from sotong.sources.base import Source, SourceManifest
 
 MANIFESTS: tuple[SourceManifest, ...] = (
     demo.MANIFEST,
     mastodon.MANIFEST,
+    bluesky.MANIFEST,
     rss.MANIFEST,
     naver.MANIFEST,
 )

@@ -285,3 +285,20 @@ async def pending_counts(connection: AsyncConnection) -> dict[int, int]:
         .group_by(posts.c.wall_id)
     )
     return {int(wall_id): int(count) for wall_id, count in rows}
+
+
+async def recent_external_ids(
+    connection: AsyncConnection, wall_id: int, source: str, limit: int
+) -> list[str]:
+    """External ids of a source's newest posts on a wall that were not removed, newest first."""
+    rows = await connection.execute(
+        sa.select(posts.c.external_id)
+        .where(
+            posts.c.wall_id == wall_id,
+            posts.c.source == source,
+            posts.c.status != PostStatus.REMOVED.value,
+        )
+        .order_by(posts.c.received_at.desc())
+        .limit(limit)
+    )
+    return [str(external_id) for external_id in rows.scalars()]

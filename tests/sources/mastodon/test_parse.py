@@ -11,7 +11,8 @@ import pytest
 
 from sotong.domain import Author, IncomingPost, Media
 from sotong.sources.base import SourceAuthError, SourceInvalidPayload
-from sotong.sources.mastodon.client import rate_limit_reset, retry_after
+from sotong.sources.http import retry_after
+from sotong.sources.mastodon.client import rate_limit_reset
 from sotong.sources.mastodon.parse import (
     InstanceInfo,
     SseParser,

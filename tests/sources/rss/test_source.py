@@ -39,8 +39,9 @@ from sotong.sources.base import (
     SourceSupervisor,
     SourceUnavailable,
 )
+from sotong.sources.http import retry_after
 from sotong.sources.rss import MANIFEST, build
-from sotong.sources.rss.client import fetch_feed, retry_after
+from sotong.sources.rss.client import fetch_feed
 from sotong.sources.rss.source import MAX_ITEMS, MAX_SEEN, FeedCursor, RssOptions, RssSource
 from sotong.store import posts
 from sotong.store.database import Database

@@ -26,7 +26,12 @@ from sotong.sources.bluesky.client import (
     refresh_session,
     search_posts,
 )
-from sotong.sources.bluesky.parse import Session, post_from_view, profile_from_view
+from sotong.sources.bluesky.parse import (
+    LOGGED_OUT_OPT_OUT,
+    Session,
+    post_from_view,
+    profile_from_view,
+)
 from sotong.sources.bluesky.profiles import ProfileCache
 
 PAGE_SIZE = 100
@@ -142,6 +147,9 @@ async def backfill(
                 author = profile_from_view(view.get("author") if isinstance(view, dict) else None)
                 if author is not None:
                     profiles.remember(author)
+                    if author.hidden_from_logged_out:
+                        context.skip(LOGGED_OUT_OPT_OUT, post.external_id)
+                        continue
                 posts.append(post)
             if posts:
                 results = await context.ingest(posts)

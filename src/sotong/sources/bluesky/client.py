@@ -18,7 +18,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -34,6 +34,7 @@ from websockets.exceptions import (
 )
 from websockets.frames import CloseCode
 
+from sotong.sources import http
 from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
 from sotong.sources.bluesky.parse import (
     POST_COLLECTION,
@@ -71,14 +72,11 @@ def subscribe_url(base: str, cursor_us: int | None) -> str:
 
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds to wait from `Retry-After` (seconds or a date) or `RateLimit-Reset` (epoch)."""
+    """Seconds to wait from `Retry-After` (seconds or a date) or atproto's `RateLimit-Reset`."""
     now = time.time() if now is None else now
-    value = headers.get("retry-after")
-    if value:
-        with suppress(ValueError):
-            return max(float(value), 0.0)
-        with suppress(TypeError, ValueError, IndexError, OverflowError):
-            return max(parsedate_to_datetime(value).timestamp() - now, 0.0)
+    waited = http.retry_after(headers.get("retry-after"), datetime.fromtimestamp(now, UTC))
+    if waited is not None:
+        return waited
     reset = headers.get("ratelimit-reset")
     if reset:
         with suppress(ValueError):
@@ -155,7 +153,6 @@ async def open_jetstream(
             close_timeout=2.0,
             max_size=max_frame,
             max_queue=64,
-            proxy=None,
         )
     except InvalidStatus as exc:
         response = exc.response
@@ -238,7 +235,9 @@ class Xrpc:
                 await response.aclose()
         except httpx.TimeoutException as exc:
             raise SourceUnavailable(f"{what}: timed out") from exc
-        except httpx.TransportError as exc:
+        except httpx.DecodingError as exc:
+            raise SourceInvalidPayload(f"{what}: the answer cannot be decoded ({exc})") from exc
+        except httpx.HTTPError as exc:
             raise SourceUnavailable(f"{what}: {type(exc).__name__} ({exc})") from exc
         try:
             return orjson.loads(raw)
@@ -253,15 +252,7 @@ class Xrpc:
         return _status_error(what, response.status_code, response.headers, text)
 
     async def _read(self, response: httpx.Response, what: str) -> bytes:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body:
-            raise SourceInvalidPayload(f"{what}: answer of {declared} bytes is over the cap")
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > self.max_body:
-                raise SourceInvalidPayload(f"{what}: answer over {self.max_body} bytes")
-        return bytes(body)
+        return await http.read_capped(response, self.max_body, f"{what}: the answer", "the cap")
 
     async def _error_detail(self, response: httpx.Response) -> tuple[str, str]:
         """XRPC's `error` name and `message` from an error body, read only up to a small cap."""

@@ -31,10 +31,14 @@ from sotong.sources.bluesky.firehose import (
     FirehoseFilter,
     IdentityChanged,
     Skipped,
-    frame_time_us,
 )
 from sotong.sources.bluesky.known import KnownPosts
-from sotong.sources.bluesky.parse import SOURCE, datetime_from_us, post_from_record
+from sotong.sources.bluesky.parse import (
+    LOGGED_OUT_OPT_OUT,
+    SOURCE,
+    datetime_from_us,
+    post_from_record,
+)
 from sotong.sources.bluesky.profiles import ProfileCache
 
 PROFILE_FALLBACK = "author profile unavailable (shown with the DID)"
@@ -60,7 +64,7 @@ class _Batch:
 
 
 class Position:
-    """The newest `time_us` read, and what has been saved; kept across reconnects."""
+    """The newest `time_us` read on this connection, and the one last saved."""
 
     def __init__(self, saved_us: int | None) -> None:
         self.read_us = saved_us
@@ -121,7 +125,7 @@ class Consumer:
         self._pending_since = 0.0
         self._saved_at = clock()
         self._malformed_in_a_row = 0
-        self._last_frame = b""
+        self._receiving = False
 
     async def consume(self, stream: JetstreamStream) -> None:
         """Read until the stream fails (the error says why); never returns on its own."""
@@ -129,6 +133,9 @@ class Consumer:
         while True:
             raw = await stream.receive(self._timeout())
             if raw is not None:
+                if not self._receiving:
+                    self._receiving = True
+                    self.context.mark_success()
                 self.handle(raw)
                 frames += 1
                 if frames % YIELD_EVERY == 0:
@@ -138,8 +145,8 @@ class Consumer:
                 await self.flush()
 
     def handle(self, raw: bytes) -> None:
-        self._last_frame = raw
         decision = self.firehose.decide(raw)
+        self.position.advance(self.firehose.time_us)
         if decision is None:
             self._malformed_in_a_row = 0
             return
@@ -147,7 +154,6 @@ class Consumer:
             self._skipped(decision)
             return
         self._malformed_in_a_row = 0
-        self.position.advance(decision.time_us)
         if isinstance(decision, Commit):
             self._commit(decision)
         elif isinstance(decision, Deleted):
@@ -195,14 +201,9 @@ class Consumer:
     def _timeout(self) -> float | None:
         if self._batches:
             return self._pending_since + self.tuning.flush_after - self.clock()
-        if self._dirty():
+        if self.position.dirty:
             return self._saved_at + self.tuning.save_every - self.clock()
         return None
-
-    def _dirty(self) -> bool:
-        if self._last_frame:
-            self.position.advance(frame_time_us(self._last_frame))
-        return self.position.dirty
 
     def _due(self) -> bool:
         now = self.clock()
@@ -212,11 +213,10 @@ class Consumer:
                 or len(self._unknown_authors) >= MAX_ACTORS
                 or self._pending() >= MAX_BATCH
             )
-        return now - self._saved_at >= self.tuning.save_every and self._dirty()
+        return self.position.dirty and now - self._saved_at >= self.tuning.save_every
 
     async def flush(self) -> None:
         """Write what is queued, with the cursor of the last frame read."""
-        self._dirty()
         batches, self._batches = self._batches, []
         keys, self._pending_keys = self._pending_keys, set()
         self._unknown_authors = set()
@@ -257,6 +257,9 @@ class Consumer:
         posts: dict[str, IncomingPost] = {}
         for commit in commits:
             profile = lookup.profiles.get(commit.did)
+            if profile is not None and profile.hidden_from_logged_out:
+                self.context.skip(LOGGED_OUT_OPT_OUT, commit.uri)
+                continue
             if profile is None:
                 detail = lookup.failure or "the AppView does not know this account"
                 self.context.skip(PROFILE_FALLBACK, f"{commit.did}: {detail}")

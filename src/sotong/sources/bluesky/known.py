@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-import sqlalchemy as sa
-
-from sotong.domain import PostStatus
 from sotong.sources.bluesky.parse import SOURCE, split_at_uri
 from sotong.store.database import Database
-from sotong.store.tables import posts
+from sotong.store.posts import recent_external_ids
 
 DEFAULT_CAPACITY = 100_000
 
@@ -32,6 +29,10 @@ class KnownPosts:
 
     def __len__(self) -> int:
         return len(self._uris)
+
+    def clear(self) -> None:
+        self._uris.clear()
+        self._by_did.clear()
 
     def add(self, uri: str, did: str) -> None:
         if uri in self._uris:
@@ -65,18 +66,8 @@ class KnownPosts:
 
 async def load_known(db: Database, wall_id: int, known: KnownPosts) -> int:
     """Track the wall's newest Bluesky posts that are still on it; returns how many."""
-    query = (
-        sa.select(posts.c.external_id)
-        .where(
-            posts.c.wall_id == wall_id,
-            posts.c.source == SOURCE,
-            posts.c.status != PostStatus.REMOVED.value,
-        )
-        .order_by(posts.c.received_at.desc())
-        .limit(known.capacity)
-    )
     async with db.read() as connection:
-        rows = (await connection.execute(query)).scalars().all()
+        rows = await recent_external_ids(connection, wall_id, SOURCE, known.capacity)
     loaded = 0
     for uri in reversed(rows):
         location = split_at_uri(uri)

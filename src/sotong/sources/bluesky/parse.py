@@ -28,6 +28,10 @@ EMBED_IMAGES = "app.bsky.embed.images"
 EMBED_GALLERY = "app.bsky.embed.gallery"
 EMBED_RECORD_WITH_MEDIA = "app.bsky.embed.recordWithMedia"
 SENSITIVE_LABELS = frozenset({"porn", "sexual", "nudity", "graphic-media"})
+# An account's self-label asking apps not to show its content to logged-out viewers; a wall on a
+# public screen is exactly such a viewer.
+NO_UNAUTHENTICATED = "!no-unauthenticated"
+LOGGED_OUT_OPT_OUT = "author asks not to be shown to logged-out viewers"
 INVALID_HANDLE = "handle.invalid"
 
 MAX_FACETS = 100
@@ -47,6 +51,11 @@ class Profile:
     handle: str | None
     display_name: str | None = None
     avatar_url: str | None = None
+    labels: frozenset[str] = frozenset()
+
+    @property
+    def hidden_from_logged_out(self) -> bool:
+        return NO_UNAUTHENTICATED in self.labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +154,10 @@ def label_values(labels: object) -> Iterator[str]:
 def is_sensitive(record: Mapping[str, Any], view_labels: object = None) -> bool:
     values = [*label_values(record.get("labels")), *label_values(view_labels)]
     return any(value in SENSITIVE_LABELS for value in values)
+
+
+def is_sensitive_account(profile: Profile | None) -> bool:
+    return profile is not None and not SENSITIVE_LABELS.isdisjoint(profile.labels)
 
 
 def blob_cid(blob: object) -> str | None:
@@ -256,12 +269,15 @@ def post_from_record(
         media=images(record.get("embed"), did, cdn_url),
         created_at=created,
         permalink=permalink(did, rkey, profile.handle if profile else None),
-        sensitive=is_sensitive(record, view_labels),
+        sensitive=is_sensitive(record, view_labels) or is_sensitive_account(profile),
     )
 
 
 def profile_from_view(view: object) -> Profile | None:
-    """A `profileViewBasic` / `profileViewDetailed`, or None if it has no usable DID."""
+    """A `profileViewBasic` / `profileViewDetailed`, or None if it has no usable DID.
+
+    Its `labels` hold the account's self-labels and labels from moderation services.
+    """
     if not isinstance(view, dict) or not valid_did(view.get("did")):
         return None
     handle, name, avatar = view.get("handle"), view.get("displayName"), view.get("avatar")
@@ -270,6 +286,7 @@ def profile_from_view(view: object) -> Profile | None:
         handle=handle if isinstance(handle, str) else None,
         display_name=name if isinstance(name, str) else None,
         avatar_url=avatar if isinstance(avatar, str) else None,
+        labels=frozenset(label_values(view.get("labels"))),
     )
 
 

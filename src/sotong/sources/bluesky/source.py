@@ -8,13 +8,20 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sotong.domain import IncomingPost
 from sotong.sources.base import (
@@ -74,8 +81,8 @@ class BlueskyOptions(BaseModel):
 
     @field_validator("appview_url", "cdn_url", "pds_url")
     @classmethod
-    def _http(cls, value: str) -> str:
-        return _base_url(value, ("http", "https"), "url")
+    def _http(cls, value: str, info: ValidationInfo) -> str:
+        return _base_url(value, ("http", "https"), info.field_name or "url")
 
     @model_validator(mode="after")
     def _credentials_in_pairs(self) -> BlueskyOptions:
@@ -95,6 +102,11 @@ class Timeouts:
     check: float = 10.0
     consumer: Tuning = field(default_factory=Tuning)
     backfill_retry: Backoff = field(default_factory=lambda: Backoff(initial=5.0, maximum=300.0))
+
+
+@dataclass(frozen=True, slots=True)
+class _BackfillPlan:
+    since: datetime | None
 
 
 def parse_cursor(value: str | None) -> int | None:
@@ -127,21 +139,28 @@ class BlueskySource:
         self.known = KnownPosts()
         self.recent = RecentlyStored(self.timeouts.consumer.recent_capacity)
         self._profiles: ProfileCache | None = None
-        self._position: Position | None = None
+        self._origin_us: int | None = None
         self._known_loaded = False
-        self._backfill_since: datetime | None = None
-        self._backfill_due = self.keeper is not None
+        self._saved_here: int | None = None
+        self._first_run = True
+        self._backfill: _BackfillPlan | None = None
 
     async def run(self, context: SourceContext) -> None:
-        if not self._known_loaded:
+        profiles = self._profile_cache(context.http)
+        saved = parse_cursor(await context.load_cursor())
+        if not self._known_loaded or saved != self._saved_here:
+            # First run, or another process led this source meanwhile and stored posts.
+            self.known.clear()
             await load_known(context.db, context.wall.id, self.known)
             self._known_loaded = True
-        profiles = self._profile_cache(context.http)
-        position = await self._resume_position(context)
-        rewind = int(self.options.rewind_seconds * 1_000_000)
-        start = position.saved_us if position.saved_us is not None else position.read_us
-        cursor = start - rewind if start is not None else None
-        self._plan_backfill(start)
+        if self._origin_us is None:
+            # Where this process first connected: a stream that drops before its first save
+            # resumes from here, not at the live tail.
+            self._origin_us = saved if saved is not None else _now_us()
+        start = saved if saved is not None else self._origin_us
+        position = Position(saved)
+        self._plan_backfill(saved, start)
+        self._first_run = False
         backfilling = self._start_backfill(context, profiles)
         matcher = TagMatcher(context.wall.hashtags, match_particles=context.wall.match_particles)
         consumer = Consumer(
@@ -157,7 +176,7 @@ class BlueskySource:
         try:
             async with open_jetstream(
                 self.options.jetstream_url,
-                cursor,
+                start - self._rewind_us,
                 user_agent=context.http.headers.get("user-agent"),
                 open_timeout=self.timeouts.open,
                 ping_interval=self.timeouts.ping_interval,
@@ -165,48 +184,43 @@ class BlueskySource:
             ) as stream:
                 await consumer.consume(stream)
         finally:
+            self._saved_here = position.saved_us
             if backfilling is not None:
                 backfilling.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await backfilling
 
-    async def _resume_position(self, context: SourceContext) -> Position:
-        """Where to resume: the saved cursor, else where this process first connected.
+    @property
+    def _rewind_us(self) -> int:
+        return int(self.options.rewind_seconds * 1_000_000)
 
-        Remembering the first connection's time means a stream that drops before its first
-        save still resumes where it began, not at the live tail.
-        """
-        saved = parse_cursor(await context.load_cursor())
-        if self._position is None:
-            self._position = Position(saved)
-            if saved is None:
-                self._position.read_us = _now_us()
-        elif saved is not None:
-            self._position.saved_us = saved
-            self._position.read_us = max(self._position.read_us or saved, saved)
-        return self._position
-
-    def _plan_backfill(self, start_us: int | None) -> None:
-        if self.keeper is None or start_us is None:
+    def _plan_backfill(self, saved_us: int | None, start_us: int) -> None:
+        """Search on the first run (since the saved cursor, or the newest pages when there is
+        none), and again after a gap longer than LONG_GAP_SECONDS; an unfinished one stays."""
+        if self.keeper is None or self._backfill is not None:
             return
-        gap = (_now_us() - start_us) / 1_000_000
-        if self._backfill_due or gap > LONG_GAP_SECONDS:
-            since = datetime.fromtimestamp(start_us / 1_000_000, UTC)
-            since -= timedelta(seconds=self.options.rewind_seconds)
-            if not self._backfill_due or self._backfill_since is None:
-                self._backfill_since = since
-            self._backfill_due = True
+        if self._first_run:
+            self._backfill = _BackfillPlan(self._since(saved_us))
+        elif _now_us() - start_us > LONG_GAP_SECONDS * 1_000_000:
+            self._backfill = _BackfillPlan(self._since(start_us))
+
+    def _since(self, time_us: int | None) -> datetime | None:
+        if time_us is None:
+            return None
+        return datetime.fromtimestamp((time_us - self._rewind_us) / 1_000_000, UTC)
 
     def _start_backfill(
         self, context: SourceContext, profiles: ProfileCache
     ) -> asyncio.Task[None] | None:
-        if self.keeper is None or not self._backfill_due:
+        if self._backfill is None:
             return None
         return asyncio.create_task(
-            self._backfill(context, profiles), name=f"{context.key}-backfill"
+            self._run_backfill(context, profiles, self._backfill), name=f"{context.key}-backfill"
         )
 
-    async def _backfill(self, context: SourceContext, profiles: ProfileCache) -> None:
+    async def _run_backfill(
+        self, context: SourceContext, profiles: ProfileCache, plan: _BackfillPlan
+    ) -> None:
         """Search until it succeeds once, beside the live stream; never takes the source down."""
         assert self.keeper is not None
         tags = wall_tag_bodies(context.wall.hashtags)
@@ -221,12 +235,12 @@ class BlueskySource:
                     keeper=self.keeper,
                     profiles=profiles,
                     tags=tags,
-                    since=self._backfill_since,
+                    since=plan.since,
                     remember=self._remember,
                 )
             except SourceAuthError as error:
                 context.skip("search backfill refused", str(error))
-                self._backfill_due = False
+                self._backfill = None
                 return
             except SourceError as error:
                 context.skip("search backfill failed", str(error))
@@ -234,8 +248,7 @@ class BlueskySource:
                 attempt += 1
                 continue
             logger.info("source %s: search backfill stored %d post(s)", context.key, stored)
-            self._backfill_due = False
-            self._backfill_since = None
+            self._backfill = None
             return
 
     def _remember(self, post: IncomingPost) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +17,7 @@ import httpx
 import orjson
 
 from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
+from sotong.sources.http import read_capped, retry_after
 from sotong.sources.mastodon.parse import InstanceInfo, parse_instance, parse_timeline
 
 PAGE_LIMIT = 40
@@ -34,21 +34,6 @@ class NotFound(SourceUnavailable):
 
 def _seconds_until(moment: datetime) -> float:
     return (moment - datetime.now(UTC)).total_seconds()
-
-
-def retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds (a number of seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = _seconds_until(parsedate_to_datetime(value))
-        except (TypeError, ValueError):
-            return None
-    return min(max(seconds, 0.0), MAX_WAIT_SECONDS)
 
 
 def rate_limit_reset(value: str | None) -> float | None:
@@ -112,20 +97,6 @@ def raise_for_status(response: httpx.Response, what: str, *, token_env: str | No
         f"{what}: the instance answered {status}",
         retry_after=retry_after(response.headers.get("Retry-After")),
     )
-
-
-async def read_capped(response: httpx.Response, cap: int, what: str) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > cap:
-        raise SourceInvalidPayload(
-            f"{what}: the answer is {declared} bytes (at most {cap} are read)"
-        )
-    body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > cap:
-            raise SourceInvalidPayload(f"{what}: the answer is larger than {cap} bytes")
-    return bytes(body)
 
 
 class MastodonClient:
@@ -201,7 +172,7 @@ class MastodonClient:
             ) as response:
                 self._note_rate_limit(response)
                 raise_for_status(response, what, token_env=self._token_env)
-                body = await read_capped(response, MAX_BODY_BYTES, what)
+                body = await read_capped(response, MAX_BODY_BYTES, f"{what}: the answer")
         except httpx.TimeoutException as exc:
             raise SourceUnavailable(f"{what}: no answer in time ({type(exc).__name__})") from exc
         except httpx.DecodingError as exc:

@@ -33,7 +33,8 @@ from sotong.sources.base import (
     SourceInvalidPayload,
     SourceUnavailable,
 )
-from sotong.sources.mastodon.client import raise_for_status, retry_after
+from sotong.sources.http import retry_after
+from sotong.sources.mastodon.client import raise_for_status
 from sotong.sources.mastodon.parse import SseParser, StreamEvent, parse_frame
 
 STREAMING_PATH = "/api/v1/streaming"

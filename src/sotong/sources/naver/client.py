@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 import httpx
 import orjson
 
 from sotong.clock import Clock, utc_now
 from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
+from sotong.sources.http import read_capped, retry_after
 from sotong.sources.naver.parse import KST, Kind, SearchPage, parse_page
 
 DISPLAY = 100
@@ -62,7 +62,7 @@ class NaverClient:
                 asyncio.timeout(CALL_SECONDS),
                 self._http.stream("GET", url, params=params, headers=self._headers) as response,
             ):
-                body = await read_capped(response)
+                body = await read_capped(response, MAX_BYTES, "Naver's answer")
         except TimeoutError:
             raise SourceUnavailable(
                 f"Naver search did not answer within {CALL_SECONDS:.0f} s"
@@ -82,18 +82,6 @@ class NaverClient:
                 now=self._clock(),
             )
         return parse_page(body)
-
-
-async def read_capped(response: httpx.Response) -> bytes:
-    """Pages are small (100 results); anything much larger is not what the API promises."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise SourceInvalidPayload(f"Naver's answer is larger than {MAX_BYTES:,} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def search_error(
@@ -155,19 +143,3 @@ def seconds_until_midnight_kst(now: datetime) -> float:
     local = now.astimezone(KST)
     midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return (midnight - local).total_seconds()
-
-
-def retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds from a Retry-After header: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max((when - now).total_seconds(), 0.0)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 
 from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
+from sotong.sources.http import read_capped, retry_after
 
 MAX_REDIRECTS = 5
 FETCH_SECONDS = 60.0
@@ -77,7 +76,7 @@ async def _follow(
             if response.status_code == httpx.codes.NOT_MODIFIED:
                 return None
             raise_for_status(response, url)
-            body = await read_capped(response, max_bytes)
+            body = await read_capped(response, max_bytes, "the feed", "max_bytes")
             return FeedDocument(
                 body=body,
                 content_type=response.headers.get("content-type", ""),
@@ -111,36 +110,3 @@ def raise_for_status(response: httpx.Response, url: str) -> None:
     if status >= 500:
         raise SourceUnavailable(f"the feed's server failed ({status})", retry_after=retry)
     raise SourceUnavailable(f"the feed at {url} answered {status}, not a feed", retry_after=retry)
-
-
-async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
-    """The decoded body, refusing (before holding it all) one larger than `max_bytes`."""
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise SourceInvalidPayload(
-            f"the feed is {int(declared):,} bytes, more than max_bytes ({max_bytes:,})"
-        )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise SourceInvalidPayload(f"the feed is larger than max_bytes ({max_bytes:,})")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)

@@ -1,0 +1,53 @@
+"""HTTP details every polling connector needs: when to come back, and bodies read with a cap."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from sotong.sources.base import SourceInvalidPayload
+
+MAX_WAIT_SECONDS = 3600.0
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (RFC 9110 §10.2.3): seconds or an HTTP date.
+
+    Capped at an hour, so a server's typo cannot park a source for days.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_WAIT_SECONDS)
+
+
+async def read_capped(
+    response: httpx.Response, max_bytes: int, what: str, limit_name: str = "the limit"
+) -> bytes:
+    """The body, refused before it is all held when it is larger than `max_bytes`: a hostile or
+    broken server must not be able to exhaust memory."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise SourceInvalidPayload(
+            f"{what} is {int(declared):,} bytes, more than {limit_name} ({max_bytes:,})"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise SourceInvalidPayload(f"{what} is larger than {limit_name} ({max_bytes:,})")
+        chunks.append(chunk)
+    return b"".join(chunks)
