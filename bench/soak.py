@@ -47,9 +47,11 @@ async def main() -> None:
             total = int(args.rate * args.minutes * 60)
             started = time.monotonic()
             sent = 0
+            accepted = 0
             slots = asyncio.Semaphore(8)
 
             async def send(client: httpx.AsyncClient, index: int) -> None:
+                nonlocal accepted
                 body = {
                     "external_id": f"soak-{index}",
                     "author": {"name": "벤치"},
@@ -58,13 +60,15 @@ async def main() -> None:
                 async with slots:
                     response = await client.post(server.url + POSTS, json=body, headers=headers)
                 assert response.status_code == 201, response.text
+                accepted += 1
 
             async def report() -> None:
                 while True:
                     rss = harness.rss_bytes(server.pid) / 2**20
                     elapsed = time.monotonic() - started
                     print(
-                        f"{elapsed:6.0f} s  {sent:6d} posts sent  server RSS {rss:6.1f} MiB",
+                        f"{elapsed:6.0f} s  {sent:6d} sent  {accepted:6d} accepted"
+                        f"  server RSS {rss:6.1f} MiB",
                         flush=True,
                     )
                     await asyncio.sleep(30)

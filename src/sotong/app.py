@@ -176,6 +176,7 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             hub.close_all()
             await supervisor.stop()
+            await services.pipeline.close()
             await leadership.stop()
             await http.aclose()
             await bus.stop()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,3 +103,12 @@ async def test_removal_at_source(db: Database, tmp_path: Path) -> None:
     async with db.read() as connection:
         assert [p.external_id for p in await posts.list_visible(connection, wall.id, 10)] == ["2"]
         assert await last_event_seq(connection, wall.id) == 3
+
+
+async def test_close_waits_for_queued_writes(db: Database, tmp_path: Path) -> None:
+    wall, pipeline, bus = await setup(db, tmp_path)
+    pending = [asyncio.create_task(pipeline.ingest(wall, incoming(str(i)))) for i in range(5)]
+    await asyncio.sleep(0)  # let the tasks queue their posts; the writer has not committed yet
+    await pipeline.close()
+    assert all(task.done() for task in pending)
+    assert len(bus.published) == 5

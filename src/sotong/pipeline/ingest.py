@@ -108,6 +108,11 @@ class IngestPipeline:
         # Shielded: a caller that goes away (a closed HTTP connection) must not undo a write.
         return await asyncio.shield(unit.done)
 
+    async def close(self) -> None:
+        """Let the writer finish what is queued (at shutdown), so no accepted post is lost."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
     def _prepare(self, wall: Wall, incoming: IncomingPost, now: datetime) -> Post | None:
         clean = normalise(incoming)
         tags = post_tags(clean)
