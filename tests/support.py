@@ -87,36 +87,54 @@ class _Server(uvicorn.Server):
         self.ready.set()
 
 
-@dataclass
-class LiveServer:
-    app: FastAPI
-    url: str
-    server: _Server
-
-
 @contextlib.asynccontextmanager
-async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
-    """The app served by uvicorn on a free loopback port, in this event loop."""
-    app = create_app(settings)
+async def serve_asgi(app: Any, *, lifespan: str = "off") -> AsyncIterator[str]:
+    """An ASGI app served by uvicorn on a free loopback port in this event loop; yields its URL.
+
+    Startup is awaited through an event, never by polling.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = _Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
+    config = uvicorn.Config(
+        app,
+        log_level="critical",
+        lifespan=lifespan,
+        timeout_graceful_shutdown=1,  # type: ignore[arg-type]
+    )
+    server = _Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     ready = asyncio.create_task(server.ready.wait())
     done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         ready.cancel()
         task.result()
-        raise RuntimeError("server stopped during startup")
+        raise RuntimeError("the server stopped during startup")
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{port}", server)
+        yield f"http://127.0.0.1:{port}"
     finally:
-        app.state.services.hub.close_all()
         server.should_exit = True
         await task
         sock.close()
+
+
+@dataclass
+class LiveServer:
+    app: FastAPI
+    url: str
+
+
+@contextlib.asynccontextmanager
+async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
+    """The Sotong app with its lifespan, served on a free loopback port in this event loop."""
+    app = create_app(settings)
+    async with serve_asgi(app, lifespan="on") as url:
+        try:
+            yield LiveServer(app, url)
+        finally:
+            # Open streams would hold the shutdown up; end them first, as `sotong serve` does.
+            app.state.services.hub.close_all()
 
 
 @dataclass

@@ -9,9 +9,11 @@ the image tried once more, and an image that kills a worker twice is refused as 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,6 +35,26 @@ Processor = Callable[..., ProcessedImage]
 
 TASKS_PER_WORKER = 500
 """A worker is replaced after this many images, so whatever a decoder leaks is given back."""
+
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_KEPT_HEAP_BYTES = 128 * 1024 * 1024
+_MMAP_FROM_BYTES = 32 * 1024 * 1024
+
+
+def prepare_worker() -> None:
+    """Tune glibc's allocator in a worker: freed image buffers stay in the heap for the next image
+    instead of going back to the kernel and being faulted in again, zeroed (about a tenth of the
+    CPU time of a 12-megapixel photo). Buffers above 32 MB, the rare huge image, still go back."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_TRIM_THRESHOLD, _KEPT_HEAP_BYTES)
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM_BYTES)
+    except (OSError, AttributeError):
+        return
 
 
 def default_workers() -> int:
@@ -80,6 +102,7 @@ class MediaPool:
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
+            initializer=prepare_worker,
             max_tasks_per_child=self._tasks_per_worker,
         )
 

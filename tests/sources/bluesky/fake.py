@@ -12,7 +12,6 @@ import base64
 import contextlib
 import copy
 import json
-import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -22,7 +21,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -30,6 +28,8 @@ from starlette.routing import Route
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request as WsRequest
 from websockets.http11 import Response as WsResponse
+
+from tests.support import serve_asgi
 
 FIXTURES = Path(__file__).with_name("fixtures")
 ENORMOUS_BYTES = 20 * 1024 * 1024
@@ -338,44 +338,9 @@ class FakeAppView:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[FakeAppView]:
-        async with serve_app(self.app()) as url:
+        async with serve_asgi(self.app()) as url:
             self.url = url
             try:
                 yield self
             finally:
                 self._release.set()
-
-
-class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = asyncio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
-
-
-@contextlib.asynccontextmanager
-async def serve_app(app: Starlette) -> AsyncIterator[str]:
-    """Serve an ASGI app with uvicorn on a free loopback port, in this event loop."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = _Server(
-        uvicorn.Config(app, log_level="critical", timeout_graceful_shutdown=1, lifespan="off")
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    ready = asyncio.create_task(server.ready.wait())
-    done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        ready.cancel()
-        task.result()
-        raise RuntimeError("fake server stopped during startup")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()

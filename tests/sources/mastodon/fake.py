@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -34,6 +32,8 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request as WsRequest
 from websockets.http11 import Response as WsResponse
+
+from tests.support import serve_asgi
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIRST_ID = 109348677773283527
@@ -68,16 +68,6 @@ def instance_document() -> dict[str, Any]:
 class Subscriber:
     tags: set[str] = field(default_factory=set)
     queue: asyncio.Queue[tuple[str, str, str] | None] = field(default_factory=asyncio.Queue)
-
-
-class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = asyncio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
 
 
 class FakeMastodon:
@@ -379,39 +369,26 @@ class FakeMastodon:
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[FakeMastodon]:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        server = _Server(
-            uvicorn.Config(
-                self.app, log_level="critical", timeout_graceful_shutdown=1, lifespan="off"
+        async with serve_asgi(self.app) as url:
+            self.url = url
+            ws_server: Server = await serve(
+                self._ws_handler,
+                "127.0.0.1",
+                0,
+                process_request=self._ws_request,
+                max_size=None,
             )
-        )
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        ready = asyncio.create_task(server.ready.wait())
-        await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-        ws_server: Server = await serve(
-            self._ws_handler,
-            "127.0.0.1",
-            0,
-            process_request=self._ws_request,
-            max_size=None,
-        )
-        port = next(iter(ws_server.sockets)).getsockname()[1]
-        self.ws_url = f"ws://127.0.0.1:{port}"
-        self.instance["configuration"]["urls"]["streaming"] = self.ws_url
-        try:
-            yield self
-        finally:
-            self.release.set()
-            for subscriber in self.subscribers:
-                subscriber.queue.put_nowait(None)
-            ws_server.close()
-            await ws_server.wait_closed()
-            server.should_exit = True
-            await task
-            sock.close()
+            port = next(iter(ws_server.sockets)).getsockname()[1]
+            self.ws_url = f"ws://127.0.0.1:{port}"
+            self.instance["configuration"]["urls"]["streaming"] = self.ws_url
+            try:
+                yield self
+            finally:
+                self.release.set()
+                for subscriber in self.subscribers:
+                    subscriber.queue.put_nowait(None)
+                ws_server.close()
+                await ws_server.wait_closed()
 
 
 class _BrokenBody(Response):

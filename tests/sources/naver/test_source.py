@@ -43,7 +43,8 @@ from sotong.sources.naver.source import (
     load_cursor,
 )
 from sotong.store.database import Database
-from tests.sources.rss.test_source import FAST, Pacer, Store, open_store, serve
+from tests.sources.rss.test_source import FAST, Pacer, Store, open_store
+from tests.support import serve_asgi
 
 CLIENT_ID = "fake-client-id"
 CLIENT_SECRET = "fake-client-secret"
@@ -221,7 +222,7 @@ async def _enormous() -> AsyncIterator[bytes]:
 @pytest.fixture
 async def naver() -> AsyncIterator[FakeNaver]:
     fake = FakeNaver()
-    async with serve(fake.app()) as base_url:
+    async with serve_asgi(fake.app()) as base_url:
         fake.base_url = base_url
         try:
             yield fake

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,7 +20,6 @@ import httpx
 import orjson
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
@@ -47,7 +45,7 @@ from sotong.store import posts
 from sotong.store.database import Database
 from sotong.store.tables import posts as posts_table
 from sotong.store.walls import sync_walls
-from tests.support import make_settings
+from tests.support import make_settings, serve_asgi
 
 NOW = datetime(2017, 11, 10, 1, 0, tzinfo=UTC)
 FAST = Backoff(initial=0.01, maximum=0.05, auth_failure=0.05)
@@ -220,43 +218,9 @@ async def _enormous(size: int) -> AsyncIterator[bytes]:
         yield item
 
 
-class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.ready = asyncio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.ready.set()
-
-
-@contextlib.asynccontextmanager
-async def serve(app: Starlette) -> AsyncIterator[str]:
-    """An ASGI app on a free loopback port in this event loop; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = _Server(
-        uvicorn.Config(app, log_level="critical", lifespan="off", timeout_graceful_shutdown=1)
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    ready = asyncio.create_task(server.ready.wait())
-    done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if task in done:
-        ready.cancel()
-        task.result()
-        raise RuntimeError("the fake server stopped during startup")
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
-
-
 @contextlib.asynccontextmanager
 async def fake_feed_host(fake: FakeFeed) -> AsyncIterator[FakeFeed]:
-    async with serve(fake.app()) as base_url:
+    async with serve_asgi(fake.app()) as base_url:
         fake.base_url = base_url
         try:
             yield fake
