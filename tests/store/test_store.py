@@ -164,3 +164,31 @@ async def test_tokens_are_hashed_and_revocable(db: Database, tmp_path: object) -
     async with db.read() as connection:
         assert await tokens.find_active_token(connection, value) is None
         assert await tokens.find_active_token(connection, "sotong_nope") is None
+
+
+async def test_batch_insert_reports_new_repeated_and_known_posts(
+    db: Database, tmp_path: object
+) -> None:
+    wall, other = await walls_in(db, tmp_path)
+    known = new_post(wall, "known")
+    async with db.write() as connection:
+        await posts.insert_post(db, connection, known, wall.id)
+    batch = [
+        (new_post(wall, "a"), wall.id),
+        (new_post(wall, "known"), wall.id),
+        (new_post(wall, "a"), wall.id),
+        (new_post(other, "a"), other.id),
+        (new_post(wall, "b", author=Author("다른 사람", "@other", None)), wall.id),
+    ]
+    async with db.write() as connection:
+        outcomes = await posts.insert_posts(db, connection, batch)
+    assert [o.created for o in outcomes] == [True, False, False, True, True]
+    assert outcomes[1].post_id == known.id
+    assert outcomes[2].post_id == outcomes[0].post_id == batch[0][0].id
+    async with db.read() as connection:
+        stored_b = await posts.get_post(connection, wall.id, batch[4][0].id)
+        stored_a = await posts.get_post(connection, wall.id, batch[0][0].id)
+    assert stored_b is not None
+    assert stored_b.author.handle == "@other"
+    assert stored_a is not None
+    assert stored_a.media == batch[0][0].media

@@ -162,19 +162,21 @@ class IngestPipeline:
         outcomes: list[list[IngestResult]] = []
         by_wall: dict[int, list[tuple[EventType, str]]] = {}
         async with self._db.write() as connection:
+            matching = [(post, unit.wall.id) for unit in group for post in unit.posts if post]
+            stored = iter(await posts.insert_posts(self._db, connection, matching))
             for unit in group:
                 results = []
                 for post in unit.posts:
                     if post is None:
                         results.append(IngestResult(None, "ignored", IGNORED_NO_TAG, False))
                         continue
-                    stored = await posts.insert_post(self._db, connection, post, unit.wall.id)
+                    outcome = next(stored)
                     results.append(
                         IngestResult(
-                            stored.post_id, stored.status.value, stored.reason, stored.created
+                            outcome.post_id, outcome.status.value, outcome.reason, outcome.created
                         )
                     )
-                    if stored.created and post.visible:
+                    if outcome.created and post.visible:
                         by_wall.setdefault(unit.wall.id, []).append(post_event(post))
                 if unit.cursor is not None:
                     await cursors.save_cursor(

@@ -27,93 +27,127 @@ def author_key(author: Author) -> str:
     return (author.handle or f"name:{author.name}").casefold()[:300]
 
 
-async def _upsert_author(
-    db: Database, connection: AsyncConnection, source: str, author: Author, now: datetime
-) -> int:
-    statement = db.upsert(
-        authors, ["source", "key"], ["name", "handle", "avatar_url", "updated_at"]
-    )
-    author_id = await connection.scalar(
-        statement.values(
-            source=source,
-            key=author_key(author),
-            name=author.name,
-            handle=author.handle,
-            avatar_url=author.avatar_url,
-            updated_at=now,
-        ).returning(authors.c.id)
-    )
-    assert author_id is not None
-    return int(author_id)
+async def insert_posts(
+    db: Database, connection: AsyncConnection, batch: Sequence[tuple[Post, int]]
+) -> list[StoredOutcome]:
+    """Store new posts (with their authors and media) in a handful of statements, or report the
+    ones already stored under the same (wall, source, external id). Outcomes follow `batch`."""
+    if not batch:
+        return []
+    author_rows = {
+        (post.source, author_key(post.author)): {
+            "source": post.source,
+            "key": author_key(post.author),
+            "name": post.author.name,
+            "handle": post.author.handle,
+            "avatar_url": post.author.avatar_url,
+            "updated_at": post.received_at,
+        }
+        for post, _ in batch
+    }
+    upsert = db.upsert(authors, ["source", "key"], ["name", "handle", "avatar_url", "updated_at"])
+    author_ids = {
+        (row.source, row.key): row.id
+        for row in await connection.execute(
+            upsert.returning(authors.c.id, authors.c.source, authors.c.key),
+            list(author_rows.values()),
+        )
+    }
+    inserted = {
+        row.id
+        for row in await connection.execute(
+            db.insert_ignoring_duplicates(posts).returning(posts.c.id),
+            [
+                _post_row(post, wall_id, author_ids[(post.source, author_key(post.author))])
+                for post, wall_id in batch
+            ],
+        )
+    }
+    existing = await _existing(connection, [item for item in batch if item[0].id not in inserted])
+    media_rows = [row for post, _ in batch if post.id in inserted for row in _media_rows(post)]
+    if media_rows:
+        await connection.execute(media.insert(), media_rows)
+    outcomes = []
+    for post, wall_id in batch:
+        if post.id in inserted:
+            outcomes.append(StoredOutcome(post.id, post.status, post.reason, True))
+        else:
+            outcomes.append(existing[(wall_id, post.source, post.external_id)])
+    return outcomes
 
 
 async def insert_post(
     db: Database, connection: AsyncConnection, post: Post, wall_id: int
 ) -> StoredOutcome:
     """Store a new post, or report the one already stored under (wall, source, external id)."""
-    author_id = await _upsert_author(db, connection, post.source, post.author, post.received_at)
-    inserted = await connection.scalar(
-        db.insert_ignoring_duplicates(posts)
-        .values(
-            id=post.id,
-            wall_id=wall_id,
-            source=post.source,
-            external_id=post.external_id,
-            author_id=author_id,
-            text=post.text,
-            html=post.html,
-            tags=list(post.tags),
-            permalink=post.permalink,
-            created_at=post.created_at,
-            received_at=post.received_at,
-            shown_at=post.shown_at,
-            status=post.status.value,
-            reason=post.reason,
-            pinned=post.pinned,
-            featured=post.featured,
-            sensitive=post.sensitive,
-        )
-        .returning(posts.c.id)
-    )
-    if inserted is None:
-        existing = (
-            await connection.execute(
-                sa.select(posts.c.id, posts.c.status, posts.c.reason).where(
-                    posts.c.wall_id == wall_id,
-                    posts.c.source == post.source,
-                    posts.c.external_id == post.external_id,
-                )
+    (outcome,) = await insert_posts(db, connection, [(post, wall_id)])
+    return outcome
+
+
+def _post_row(post: Post, wall_id: int, author_id: int) -> dict[str, Any]:
+    return {
+        "id": post.id,
+        "wall_id": wall_id,
+        "source": post.source,
+        "external_id": post.external_id,
+        "author_id": author_id,
+        "text": post.text,
+        "html": post.html,
+        "tags": list(post.tags),
+        "permalink": post.permalink,
+        "created_at": post.created_at,
+        "received_at": post.received_at,
+        "shown_at": post.shown_at,
+        "status": post.status.value,
+        "reason": post.reason,
+        "pinned": post.pinned,
+        "featured": post.featured,
+        "sensitive": post.sensitive,
+    }
+
+
+async def _existing(
+    connection: AsyncConnection, batch: Sequence[tuple[Post, int]]
+) -> dict[tuple[int, str, str], StoredOutcome]:
+    found: dict[tuple[int, str, str], StoredOutcome] = {}
+    for wall_id, source in {(wall_id, post.source) for post, wall_id in batch}:
+        wanted = [post.external_id for post, w in batch if (w, post.source) == (wall_id, source)]
+        rows = await connection.execute(
+            sa.select(posts.c.id, posts.c.external_id, posts.c.status, posts.c.reason).where(
+                posts.c.wall_id == wall_id,
+                posts.c.source == source,
+                posts.c.external_id.in_(wanted),
             )
-        ).one()
-        return StoredOutcome(existing.id, PostStatus(existing.status), existing.reason, False)
-    await _insert_media(connection, post)
-    return StoredOutcome(post.id, post.status, post.reason, True)
+        )
+        for row in rows:
+            found[(wall_id, source, row.external_id)] = StoredOutcome(
+                row.id, PostStatus(row.status), row.reason, False
+            )
+    return found
 
 
 async def replace_media(connection: AsyncConnection, post: Post) -> None:
     await connection.execute(media.delete().where(media.c.post_id == post.id))
-    await _insert_media(connection, post)
+    rows = _media_rows(post)
+    if rows:
+        await connection.execute(media.insert(), rows)
 
 
-async def _insert_media(connection: AsyncConnection, post: Post) -> None:
-    if post.media:
-        await connection.execute(
-            media.insert(),
-            [
-                {
-                    "post_id": post.id,
-                    "position": position,
-                    "kind": item.kind,
-                    "url": item.url,
-                    "thumb_url": item.thumb_url,
-                    "width": item.width,
-                    "height": item.height,
-                    "alt": item.alt,
-                    "blurhash": item.blurhash,
-                }
-                for position, item in enumerate(post.media)
-            ],
-        )
+def _media_rows(post: Post) -> list[dict[str, Any]]:
+    return [
+        {
+            "post_id": post.id,
+            "position": position,
+            "kind": item.kind,
+            "url": item.url,
+            "thumb_url": item.thumb_url,
+            "width": item.width,
+            "height": item.height,
+            "alt": item.alt,
+            "blurhash": item.blurhash,
+        }
+        for position, item in enumerate(post.media)
+    ]
 
 
 _POST_COLUMNS = (
