@@ -9,8 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sotong.clock import utc_now
 from sotong.config import LiveSettings
-from sotong.domain import TokenScope
+from sotong.domain import EventType, TokenScope
+from sotong.live import sse
+from sotong.store import events
+from sotong.store.database import Database
+from sotong.store.walls import sync_walls
+from sotong.web.stream import _missed
 from tests.support import (
     LiveServer,
     ingest_body,
@@ -170,3 +176,17 @@ async def test_concurrent_writers_reach_viewers_in_order_once(client: httpx.Asyn
 async def test_unknown_wall_stream_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/walls/nope/events")
     assert response.status_code == 404
+
+
+async def test_a_gap_is_filled_from_the_event_log(db: Database, tmp_path: Path) -> None:
+    async with db.write() as connection:
+        wall, _ = await sync_walls(
+            connection, make_settings("sqlite://", tmp_path).walls, utc_now()
+        )
+        stored = await events.append_events(
+            connection, wall.id, [(EventType.POST, f'{{"n":{n}}}') for n in range(1, 5)], utc_now()
+        )
+    missed = await _missed(db, wall, 1, 4)
+    assert missed == [sse.event_frame(stored[1]), sse.event_frame(stored[2])]
+    assert await _missed(db, wall, 3, 4) == []
+    assert await _missed(db, wall, 3, 7) is None, "events the log does not hold cannot be filled"

@@ -44,6 +44,15 @@ async def _replay(
     return [(event.seq, sse.event_frame(event)) for event in found]
 
 
+async def _missed(db: Database, wall: Wall, after: int, before: int) -> list[bytes] | None:
+    """The frames of the events between two sequence numbers, or None if the log lacks some."""
+    async with db.read() as connection:
+        found = await event_log.events_after(connection, wall.id, after, before - after - 1)
+    if [event.seq for event in found] != list(range(after + 1, before)):
+        return None
+    return [sse.event_frame(event) for event in found]
+
+
 async def wall_stream(
     db: Database, hub: LiveHub, wall: Wall, settings: LiveSettings, last_event_id: int | None
 ) -> AsyncIterator[bytes]:
@@ -77,10 +86,10 @@ async def wall_stream(
                 if seq <= position:
                     continue
                 if seq > position + 1:
-                    gap = await _replay(db, wall, position, seq - position - 1)
-                    if gap is None:
-                        return
-                    chunk += [gap_frame for _, gap_frame in gap]
+                    missed = await _missed(db, wall, position, seq)
+                    if missed is None:
+                        return  # the screen reconnects and replays from its last id
+                    chunk += missed
                 chunk.append(frame)
                 position = seq
             if chunk:
