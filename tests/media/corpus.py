@@ -3,6 +3,7 @@ ones it must accept and clean. Nothing binary is committed; every file is made h
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zipfile
@@ -252,6 +253,7 @@ def heic_with_gps_and_orientation() -> bytes:
     return encode(image, "HEIF", quality=80, exif=exif.tobytes(), xmp=xmp_packet())
 
 
+@functools.cache
 def large_jpeg() -> bytes:
     """3000×2000, enough to be scaled down to both rendition sizes (and by the JPEG decoder)."""
     return jpeg(3000, 2000)

@@ -104,7 +104,9 @@ def is_public_address(address: IPAddress) -> bool:
     """Whether `address` is a public unicast address (the default policy of `fetch_image`)."""
     if isinstance(address, IPv4Address):
         return not any(address in network for network in _DENIED_V4) and address.is_global
-    embedded = address.ipv4_mapped or address.sixtofour
+    embedded = address.ipv4_mapped
+    if embedded is None:
+        embedded = address.sixtofour
     if embedded is None and address in _NAT64:
         embedded = IPv4Address(int(address) & 0xFFFF_FFFF)
     if embedded is not None:
@@ -302,6 +304,7 @@ async def _connect(
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """The body as sent (any Content-Encoding is refused first, so nothing is decompressed)."""
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
         raise FetchRefused("encoding", f"the image came {encoding}-encoded")
@@ -311,7 +314,7 @@ async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
-        async for chunk in response.aiter_raw():
+        async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > max_bytes:
                 raise FetchRefused("too_large", f"more than {max_bytes:,} bytes")

@@ -12,6 +12,8 @@ default, a 28-character string.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
@@ -23,6 +25,7 @@ NEAR_DUPLICATE_DISTANCE = 8
 _PHASH_SIDE = 8
 _PHASH_SAMPLE = _PHASH_SIDE * 4
 _BLURHASH_SAMPLE = 32
+_PHASH_TEXT = re.compile(f"[0-9a-fA-F]{{{PHASH_BITS // 4}}}")
 _BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
 
 
@@ -58,7 +61,7 @@ def is_near_duplicate(a: str, b: str, max_distance: int = NEAR_DUPLICATE_DISTANC
 
 
 def _phash_value(text: str) -> int:
-    if len(text) != PHASH_BITS // 4:
+    if not _PHASH_TEXT.fullmatch(text):
         raise ValueError(f"a perceptual hash is {PHASH_BITS // 4} hex digits, not {text!r}")
     return int(text, 16)
 

@@ -2,8 +2,9 @@
 
 Decoding a 12-megapixel photo takes tens of milliseconds of pure CPU and a malicious file may
 crash a native decoder, so images are processed in separate processes (started with `spawn`, never
-`fork`: the server has threads). A worker that dies takes only its pool down; the pool is rebuilt,
-the image tried once more, and an image that kills a worker twice is refused as `corrupt`.
+`fork`: the server has threads). A worker that dies takes only its pool down: the pool is rebuilt
+and every image it was holding is tried once more, one at a time; an image that kills a worker
+again is refused as `corrupt`.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class MediaPool:
             thumb_size=thumb_size,
         )
         self._executor = self._new_executor()
+        self._retry_lock = asyncio.Lock()
         self._closed = False
 
     def _new_executor(self) -> ProcessPoolExecutor:
@@ -108,15 +110,28 @@ class MediaPool:
 
     async def process(self, data: bytes) -> ProcessedImage:
         """The renditions of `data`; raises `MediaRejected` as `process` does."""
-        for _attempt in range(2):
-            executor = self._executor
-            if self._closed:
-                raise RuntimeError("the media pool is closed")
+        try:
+            return await self._submit(data)
+        except BrokenProcessPool:
+            pass
+        async with self._retry_lock:
             try:
-                return await asyncio.wrap_future(executor.submit(self._task, data))
+                return await self._submit(data)
             except BrokenProcessPool:
-                self._replace(executor)
-        raise MediaRejected("corrupt", "the image made the decoder crash")
+                pass
+        raise MediaRejected("corrupt", "the worker decoding this image died, twice")
+
+    async def _submit(self, data: bytes) -> ProcessedImage:
+        """One attempt; a broken pool is replaced before the error is passed on. Retries go one
+        at a time (`_retry_lock`), so a crashing image cannot take an innocent retry down too."""
+        if self._closed:
+            raise RuntimeError("the media pool is closed")
+        executor = self._executor
+        try:
+            return await asyncio.wrap_future(executor.submit(self._task, data))
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         if self._executor is broken and not self._closed:
