@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -171,9 +172,11 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.supervisor = supervisor
         metrics.refresh_with(gauges_refresher(services, supervisor))
         supervisor.start()
+        heartbeats = asyncio.create_task(hub.send_heartbeats(settings.live.heartbeat_seconds))
         try:
             yield
         finally:
+            heartbeats.cancel()
             hub.close_all()
             await supervisor.stop()
             await services.pipeline.close()

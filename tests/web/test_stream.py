@@ -190,3 +190,22 @@ async def test_a_gap_is_filled_from_the_event_log(db: Database, tmp_path: Path) 
     assert missed == [sse.event_frame(stored[1]), sse.event_frame(stored[2])]
     assert await _missed(db, wall, 3, 4) == []
     assert await _missed(db, wall, 3, 7) is None, "events the log does not hold cannot be filled"
+
+
+async def test_a_viewer_that_leaves_is_forgotten(
+    server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    hub = server.app.state.services.hub
+    left = asyncio.Event()
+    unsubscribe = hub.unsubscribe
+
+    def unsubscribe_and_tell(viewer: object) -> None:
+        unsubscribe(viewer)
+        left.set()
+
+    hub.unsubscribe = unsubscribe_and_tell
+    async with open_stream(client, EVENTS) as stream:
+        await stream.next()
+        assert hub.viewer_count == 1
+    await asyncio.wait_for(left.wait(), 5)
+    assert hub.viewer_count == 0

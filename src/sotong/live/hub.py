@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass, field
 
 from sotong.domain import StoredEvent
-from sotong.live.sse import event_frame
+from sotong.live.sse import HEARTBEAT, event_frame
 from sotong.metrics import Metrics
 from sotong.store import events as event_log
 from sotong.store.database import Database
 from sotong.store.walls import last_event_seq
 
 Frame = tuple[int, bytes]
+HEARTBEAT_SEQ = -1
 
 
 class Viewer:
@@ -54,16 +55,16 @@ class Viewer:
             frames.append(item)
         return frames
 
-    async def next(self, timeout: float) -> Frame | None:
-        """The next frame; None when `timeout` passed quietly. Raises ViewerClosed once closed."""
+    def offer_heartbeat(self) -> None:
+        """A keep-alive comment, only for a viewer with nothing else waiting to be written."""
+        if not self.closed and self._queue.empty():
+            self._queue.put_nowait((HEARTBEAT_SEQ, HEARTBEAT))
+
+    async def next(self) -> Frame:
+        """The next frame (a heartbeat has seq HEARTBEAT_SEQ); raises ViewerClosed once closed."""
         if self.closed:
             raise ViewerClosed
-        try:
-            # asyncio.timeout, unlike wait_for, creates no task per call: this runs per viewer.
-            async with asyncio.timeout(timeout):
-                item = await self._queue.get()
-        except TimeoutError:
-            return None
+        item = await self._queue.get()
         if item is None or self.closed:
             raise ViewerClosed
         return item
@@ -182,6 +183,15 @@ class LiveHub:
             metrics.slow_viewers.inc(dropped)
         if event.created:
             metrics.delivery_latency.observe(max(0.0, time.time() - event.created))
+
+    async def send_heartbeats(self, interval: float) -> None:
+        """Keep idle streams open through proxies. One timer for every viewer: a timeout per
+        viewer per wait cost more than the rest of delivering an event."""
+        while True:
+            await asyncio.sleep(interval)
+            for channel in list(self._channels.values()):
+                for viewer in list(channel.viewers):
+                    viewer.offer_heartbeat()
 
     def close_all(self) -> None:
         """Ends every stream (at shutdown) so screens reconnect, to this process or another."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.responses import StreamingResponse
+from starlette.responses import Response
 
 from sotong.domain import TokenScope
 from sotong.ids import is_valid_id
@@ -13,6 +13,7 @@ from sotong.moderation.decisions import PostNotFound
 from sotong.store import posts
 from sotong.web.auth import require_scope
 from sotong.web.errors import ApiError
+from sotong.web.event_stream import EventStreamResponse
 from sotong.web.json_body import read_json, request_body_schema
 from sotong.web.responses import JSONResponse
 from sotong.web.schemas import DecisionIn, IngestIn
@@ -54,7 +55,7 @@ async def list_posts(
 @router.get(
     "/walls/{slug}/events",
     summary="The live stream (Server-Sent Events)",
-    response_class=StreamingResponse,
+    response_class=Response,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def events(
@@ -64,11 +65,11 @@ async def events(
     last_event_id: Annotated[
         str | None, Query(description="alternative to the Last-Event-ID header")
     ] = None,
-) -> StreamingResponse:
+) -> EventStreamResponse:
     wall = services.wall(slug)
     resume_from = parse_last_event_id(request.headers.get("last-event-id"), last_event_id)
     stream = wall_stream(services.db, services.hub, wall, services.settings.live, resume_from)
-    return StreamingResponse(stream, media_type="text/event-stream", headers=STREAM_HEADERS)
+    return EventStreamResponse(stream, STREAM_HEADERS)
 
 
 @router.post(

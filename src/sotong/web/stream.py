@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from sotong.config import LiveSettings
 from sotong.domain import EventType, Wall
 from sotong.live import sse
-from sotong.live.hub import LiveHub, ViewerClosed
+from sotong.live.hub import HEARTBEAT_SEQ, LiveHub, ViewerClosed
 from sotong.store import events as event_log
 from sotong.store.database import Database
 from sotong.store.posts import screen_posts
@@ -55,7 +55,7 @@ async def _missed(db: Database, wall: Wall, after: int, before: int) -> list[byt
 
 async def wall_stream(
     db: Database, hub: LiveHub, wall: Wall, settings: LiveSettings, last_event_id: int | None
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     viewer = await hub.subscribe(wall.id)
     try:
         yield sse.PREAMBLE
@@ -72,17 +72,16 @@ async def wall_stream(
                 position = seq
         while True:
             try:
-                item = await viewer.next(settings.heartbeat_seconds)
                 # Under load several events wait in the queue: one write for all of them is far
                 # cheaper than one write each.
-                items = [item, *viewer.ready_frames()] if item is not None else []
+                items = [await viewer.next(), *viewer.ready_frames()]
             except ViewerClosed:
                 return
-            if not items:
-                yield sse.HEARTBEAT
-                continue
             chunk: list[bytes] = []
             for seq, frame in items:
+                if seq == HEARTBEAT_SEQ:
+                    chunk.append(frame)
+                    continue
                 if seq <= position:
                     continue
                 if seq > position + 1:
