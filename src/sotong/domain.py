@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -139,9 +139,3 @@ class CursorUpdate:
 
     source_key: str
     value: str
-
-
-@dataclass(slots=True)
-class Snapshot:
-    seq: int
-    posts: list[Post] = field(default_factory=list)

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import httpx
 
-from sotong.sources.base import SourceInvalidPayload
+from sotong.sources.base import SourceInvalidPayload, SourceUnavailable
 
 MAX_WAIT_SECONDS = 3600.0
+
+
+@contextmanager
+def http_errors(what: str) -> Iterator[None]:
+    """httpx's failures as the shared source errors; `what` says which request failed."""
+    try:
+        yield
+    except httpx.TimeoutException as exc:
+        raise SourceUnavailable(f"{what}: no answer in time ({type(exc).__name__})") from exc
+    except httpx.DecodingError as exc:
+        raise SourceInvalidPayload(f"{what}: the answer could not be decoded: {exc}") from exc
+    except httpx.HTTPError as exc:
+        raise SourceUnavailable(f"{what}: {exc or type(exc).__name__}") from exc
 
 
 def retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -68,10 +68,3 @@ async def events_after(
         StoredEvent(wall_id, row.seq, EventType(row.type), row.data, row.created_at.timestamp())
         for row in rows
     ]
-
-
-async def first_retained_seq(connection: AsyncConnection, wall_id: int) -> int | None:
-    seq = await connection.scalar(
-        sa.select(sa.func.min(events.c.seq)).where(events.c.wall_id == wall_id)
-    )
-    return int(seq) if seq is not None else None

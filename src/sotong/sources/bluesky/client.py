@@ -224,7 +224,7 @@ class Xrpc:
         request = self.http.build_request(
             method, url, params=list(params), content=content, headers=headers, timeout=timeout
         )
-        try:
+        with http.http_errors(what):
             response = await self.http.send(request, stream=True)
             try:
                 if response.status_code != 200:
@@ -233,12 +233,6 @@ class Xrpc:
                 raw = await self._read(response, what)
             finally:
                 await response.aclose()
-        except httpx.TimeoutException as exc:
-            raise SourceUnavailable(f"{what}: timed out") from exc
-        except httpx.DecodingError as exc:
-            raise SourceInvalidPayload(f"{what}: the answer cannot be decoded ({exc})") from exc
-        except httpx.HTTPError as exc:
-            raise SourceUnavailable(f"{what}: {type(exc).__name__} ({exc})") from exc
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError as exc:

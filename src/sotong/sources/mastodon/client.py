@@ -17,7 +17,7 @@ import httpx
 import orjson
 
 from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
-from sotong.sources.http import read_capped, retry_after
+from sotong.sources.http import http_errors, read_capped, retry_after
 from sotong.sources.mastodon.parse import InstanceInfo, parse_instance, parse_timeline
 
 PAGE_LIMIT = 40
@@ -163,7 +163,7 @@ class MastodonClient:
             raise SourceUnavailable(
                 f"the instance's rate limit is used up; it resets in {left:.0f} s", retry_after=left
             )
-        try:
+        with http_errors(what):
             async with self._http.stream(
                 "GET",
                 self.base_url + path,
@@ -173,12 +173,6 @@ class MastodonClient:
                 self._note_rate_limit(response)
                 raise_for_status(response, what, token_env=self._token_env)
                 body = await read_capped(response, MAX_BODY_BYTES, f"{what}: the answer")
-        except httpx.TimeoutException as exc:
-            raise SourceUnavailable(f"{what}: no answer in time ({type(exc).__name__})") from exc
-        except httpx.DecodingError as exc:
-            raise SourceInvalidPayload(f"{what}: the answer could not be decoded: {exc}") from exc
-        except httpx.HTTPError as exc:
-            raise SourceUnavailable(f"{what}: {type(exc).__name__}: {exc}") from exc
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError as exc:

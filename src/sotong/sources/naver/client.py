@@ -17,7 +17,7 @@ import orjson
 
 from sotong.clock import Clock, utc_now
 from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
-from sotong.sources.http import read_capped, retry_after
+from sotong.sources.http import http_errors, read_capped, retry_after
 from sotong.sources.naver.parse import KST, Kind, SearchPage, parse_page
 
 DISPLAY = 100
@@ -58,20 +58,16 @@ class NaverClient:
             "sort": "date",
         }
         try:
-            async with (
-                asyncio.timeout(CALL_SECONDS),
-                self._http.stream("GET", url, params=params, headers=self._headers) as response,
-            ):
-                body = await read_capped(response, MAX_BYTES, "Naver's answer")
+            with http_errors(f"Naver search at {url}"):
+                async with (
+                    asyncio.timeout(CALL_SECONDS),
+                    self._http.stream("GET", url, params=params, headers=self._headers) as response,
+                ):
+                    body = await read_capped(response, MAX_BYTES, "Naver's answer")
         except TimeoutError:
             raise SourceUnavailable(
                 f"Naver search did not answer within {CALL_SECONDS:.0f} s"
             ) from None
-        except httpx.TimeoutException as exc:
-            raise SourceUnavailable(f"Naver search timed out ({type(exc).__name__})") from None
-        except httpx.HTTPError as exc:
-            reason = str(exc) or type(exc).__name__
-            raise SourceUnavailable(f"could not reach Naver search at {url}: {reason}") from None
         if response.status_code != httpx.codes.OK:
             raise search_error(
                 response.status_code,

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from sotong.sources.base import SourceAuthError, SourceInvalidPayload, SourceUnavailable
-from sotong.sources.http import read_capped, retry_after
+from sotong.sources.base import SourceAuthError, SourceUnavailable
+from sotong.sources.http import http_errors, read_capped, retry_after
 
 MAX_REDIRECTS = 5
 FETCH_SECONDS = 60.0
@@ -48,20 +48,12 @@ async def fetch_feed(
         headers["If-Modified-Since"] = last_modified
     try:
         async with asyncio.timeout(FETCH_SECONDS):
-            return await _follow(http, url, headers, max_bytes)
+            with http_errors(f"the feed at {url}"):
+                return await _follow(http, url, headers, max_bytes)
     except TimeoutError:
         raise SourceUnavailable(
             f"the feed at {url} did not finish answering within {FETCH_SECONDS:.0f} s"
         ) from None
-    except httpx.TimeoutException as exc:
-        raise SourceUnavailable(f"the feed at {url} timed out ({type(exc).__name__})") from None
-    except httpx.DecodingError as exc:
-        raise SourceInvalidPayload(
-            f"the feed at {url} sent a body that does not decode: {exc}"
-        ) from None
-    except httpx.HTTPError as exc:
-        reason = str(exc) or type(exc).__name__
-        raise SourceUnavailable(f"could not fetch the feed at {url}: {reason}") from None
 
 
 async def _follow(
