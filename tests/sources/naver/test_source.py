@@ -13,7 +13,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -42,8 +41,7 @@ from sotong.sources.naver.source import (
     ensure_within_quota,
     load_cursor,
 )
-from sotong.store.database import Database
-from tests.sources.rss.test_source import FAST, Pacer, Store, open_store
+from tests.sources.polling import FAST, Pacer, Store
 from tests.support import serve_asgi
 
 CLIENT_ID = "fake-client-id"
@@ -228,23 +226,6 @@ async def naver() -> AsyncIterator[FakeNaver]:
             yield fake
         finally:
             fake.release.set()
-
-
-@pytest.fixture
-async def store(db: Database, tmp_path: Path) -> AsyncIterator[Store]:
-    async with open_store(db, tmp_path) as opened:
-        yield opened
-
-
-@pytest.fixture
-async def sqlite_store(tmp_path: Path) -> AsyncIterator[Store]:
-    database = Database(f"sqlite:///{tmp_path / 'naver.db'}")
-    await database.upgrade()
-    try:
-        async with open_store(database, tmp_path) as opened:
-            yield opened
-    finally:
-        await database.close()
 
 
 def source(naver: FakeNaver, pacer: Pacer | None = None, **extra: object) -> NaverSource:

@@ -14,24 +14,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
-from pathlib import Path
 
 import httpx
 import orjson
 import pytest
-import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from sotong.domain import PostStatus, Wall
-from sotong.live.bus import MemoryBus
-from sotong.pipeline.ingest import IngestPipeline
+from sotong.domain import PostStatus
 from sotong.sources.base import (
-    Backoff,
     SourceAuthError,
-    SourceContext,
     SourceError,
     SourceInvalidPayload,
     SourceSupervisor,
@@ -42,14 +36,8 @@ from sotong.sources.rss import MANIFEST, build
 from sotong.sources.rss.client import fetch_feed
 from sotong.sources.rss.source import MAX_ITEMS, MAX_SEEN, FeedCursor, RssOptions, RssSource
 from sotong.store import posts
-from sotong.store.database import Database
-from sotong.store.tables import posts as posts_table
-from sotong.store.walls import sync_walls
-from tests.support import make_settings, serve_asgi
-
-NOW = datetime(2017, 11, 10, 1, 0, tzinfo=UTC)
-FAST = Backoff(initial=0.01, maximum=0.05, auth_failure=0.05)
-
+from tests.sources.polling import FAST, NOW, Pacer, Store
+from tests.support import serve_asgi
 
 # --- the fake feed host ---------------------------------------------------------------------
 
@@ -237,81 +225,11 @@ async def feed() -> AsyncIterator[FakeFeed]:
 # --- a wall to ingest into ------------------------------------------------------------------
 
 
-class Pacer:
-    """The source's pause between polls: counts finished polls and holds the next one."""
-
-    def __init__(self) -> None:
-        self.finished = 0
-        self._condition = asyncio.Condition()
-        self._go = asyncio.Event()
-
-    async def pause(self, seconds: float) -> None:
-        async with self._condition:
-            self.finished += 1
-            self._condition.notify_all()
-        await self._go.wait()
-        self._go.clear()
-
-    async def polls(self, count: int, timeout: float = 15.0) -> None:
-        async with self._condition:
-            await asyncio.wait_for(
-                self._condition.wait_for(lambda: self.finished >= count), timeout
-            )
-
-    def next(self) -> None:
-        self._go.set()
-
-
-@dataclass
-class Store:
-    db: Database
-    wall: Wall
-    http: httpx.AsyncClient
-    media_dir: Path
-    pipeline: IngestPipeline
-
-    def context(self, key: str = "rss-0") -> SourceContext:
-        return SourceContext(self.wall, key, self.pipeline, self.db, self.media_dir, self.http)
-
-    async def external_ids(self) -> list[str]:
-        async with self.db.read() as connection:
-            rows = await connection.execute(
-                sa.select(posts_table.c.external_id).where(posts_table.c.wall_id == self.wall.id)
-            )
-            return sorted(row.external_id for row in rows)
-
-    async def statuses(self, base_url: str) -> dict[str, PostStatus]:
-        async with self.db.read() as connection:
-            ids = [f"{base_url}/posts/{name}" for name in ("p1", "p2", "p3", "p4")]
-            found = await posts.find_by_external_ids(connection, self.wall.id, "rss", ids)
-        return {post.external_id.rsplit("/", 1)[1]: post.status for post in found}
-
-
-@contextlib.asynccontextmanager
-async def open_store(db: Database, tmp_path: Path) -> AsyncIterator[Store]:
-    async with db.write() as connection:
-        wall, _ = await sync_walls(connection, make_settings("sqlite://", tmp_path).walls, NOW)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(0.5)) as http:
-        yield Store(db, wall, http, tmp_path / "media", IngestPipeline(db, MemoryBus()))
-
-
-@pytest.fixture
-async def store(db: Database, tmp_path: Path) -> AsyncIterator[Store]:
-    """On SQLite and PostgreSQL (the `db` fixture)."""
-    async with open_store(db, tmp_path) as opened:
-        yield opened
-
-
-@pytest.fixture
-async def sqlite_store(tmp_path: Path) -> AsyncIterator[Store]:
-    """SQLite only: for the long failure table, which does not exercise storage."""
-    database = Database(f"sqlite:///{tmp_path / 'feeds.db'}")
-    await database.upgrade()
-    try:
-        async with open_store(database, tmp_path) as opened:
-            yield opened
-    finally:
-        await database.close()
+async def statuses(store: Store, base_url: str) -> dict[str, PostStatus]:
+    async with store.db.read() as connection:
+        ids = [f"{base_url}/posts/{name}" for name in ("p1", "p2", "p3", "p4")]
+        found = await posts.find_by_external_ids(connection, store.wall.id, "rss", ids)
+    return {post.external_id.rsplit("/", 1)[1]: post.status for post in found}
 
 
 def options(url: str, **extra: object) -> RssOptions:
@@ -334,7 +252,7 @@ def ids(feed: FakeFeed, *names: str) -> list[str]:
 async def test_new_items_304_edits_and_a_restart(feed: FakeFeed, store: Store) -> None:
     seed(feed)
     source = RssSource(options(feed.url))
-    context = store.context()
+    context = store.context("rss-0")
 
     cursor = await source.poll(context, FeedCursor())
     assert await store.external_ids() == ids(feed, "p1", "p3"), "only items with a wall tag"
@@ -360,10 +278,12 @@ async def test_new_items_304_edits_and_a_restart(feed: FakeFeed, store: Store) -
 
     feed.edit("p1", "태그를 지웠어요")
     cursor = await source.poll(context, cursor)
-    assert (await store.statuses(feed.base_url))["p1"] is PostStatus.REMOVED
+    assert (await statuses(store, feed.base_url))["p1"] is PostStatus.REMOVED
 
     pacer = Pacer()
-    run = asyncio.create_task(RssSource(options(feed.url), pause=pacer.pause).run(store.context()))
+    run = asyncio.create_task(
+        RssSource(options(feed.url), pause=pacer.pause).run(store.context("rss-0"))
+    )
     try:
         await pacer.polls(1)
     finally:
@@ -375,7 +295,7 @@ async def test_new_items_304_edits_and_a_restart(feed: FakeFeed, store: Store) -
 
 async def test_match_all_takes_every_item(feed: FakeFeed, store: Store) -> None:
     seed(feed)
-    await RssSource(options(feed.url, match="all")).poll(store.context(), FeedCursor())
+    await RssSource(options(feed.url, match="all")).poll(store.context("rss-0"), FeedCursor())
     assert await store.external_ids() == ids(feed, "p1", "p2", "p3")
 
 
@@ -405,7 +325,7 @@ async def test_failure_table(
     seed(feed)
     pacer = Pacer()
     source = RssSource(options(feed.url), pause=pacer.pause)
-    context = sqlite_store.context()
+    context = sqlite_store.context("rss-0")
 
     feed.faults = [fault]
     if expected is None:
@@ -461,16 +381,18 @@ async def test_a_stalled_source_does_not_hold_up_another(sqlite_store: Store) ->
 async def test_redirects_are_followed_up_to_five(feed: FakeFeed, sqlite_store: Store) -> None:
     seed(feed)
     source = RssSource(options(f"{feed.base_url}/r/5"))
-    await source.poll(sqlite_store.context(), FeedCursor())
+    await source.poll(sqlite_store.context("rss-0"), FeedCursor())
     assert await sqlite_store.external_ids() == ids(feed, "p1", "p3")
     with pytest.raises(SourceUnavailable, match="redirected more than 5"):
-        await RssSource(options(f"{feed.base_url}/r/6")).poll(sqlite_store.context(), FeedCursor())
+        await RssSource(options(f"{feed.base_url}/r/6")).poll(
+            sqlite_store.context("rss-0"), FeedCursor()
+        )
 
 
 async def test_json_feed_from_the_server(feed: FakeFeed, sqlite_store: Store) -> None:
     feed.format = "json"
     seed(feed)
-    await RssSource(options(feed.url)).poll(sqlite_store.context(), FeedCursor())
+    await RssSource(options(feed.url)).poll(sqlite_store.context("rss-0"), FeedCursor())
     assert await sqlite_store.external_ids() == ["p1", "p3"]
 
 
@@ -479,7 +401,7 @@ async def test_only_the_newest_items_of_a_long_feed_are_read(
 ) -> None:
     for n in range(MAX_ITEMS + 100):
         feed.publish(f"n{n}", f"글 {n} #서울소셜컨퍼런스")
-    context = sqlite_store.context()
+    context = sqlite_store.context("rss-0")
     cursor = await RssSource(options(feed.url)).poll(context, FeedCursor())
     stored = await sqlite_store.external_ids()
     assert len(stored) == MAX_ITEMS
