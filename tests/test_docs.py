@@ -10,13 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from sotong.app import create_app
-from sotong.config import (
-    LiveSettings,
-    ServerSettings,
-    SourceSettings,
-    StorageSettings,
-    WallSettings,
-)
+from sotong.config import Settings, SourceSettings, WallSettings
 from sotong.sources.registry import SOURCE_TYPES
 from tests.support import make_settings
 
@@ -28,15 +22,21 @@ def documented(name: str) -> str:
     return (DOCS / name).read_text(encoding="utf-8")
 
 
+SECTIONS = [
+    (name, field.annotation)
+    for name, field in Settings.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+]
+
+
+def test_every_section_is_checked() -> None:
+    checked = {name for name, _ in SECTIONS} | {"walls"}
+    assert checked == set(Settings.model_fields)
+
+
 @pytest.mark.parametrize(
     ("section", "model"),
-    [
-        ("server", ServerSettings),
-        ("storage", StorageSettings),
-        ("live", LiveSettings),
-        ("walls", WallSettings),
-        ("walls.sources", SourceSettings),
-    ],
+    [*SECTIONS, ("walls", WallSettings), ("walls.sources", SourceSettings)],
 )
 def test_every_setting_is_documented(section: str, model: type[BaseModel]) -> None:
     text = documented("configuration.md")

@@ -21,18 +21,23 @@ from sotong.config import ConfigError, Settings
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
 from sotong.live.redis_bus import RedisBus
+from sotong.media.fetch import fetch_client
+from sotong.media.pool import MediaPool
+from sotong.media.remote import RemoteMedia
 from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
+from sotong.pipeline.media import MediaStep
 from sotong.sources.base import Source, SourceContext, SourceSupervisor
 from sotong.sources.leadership import Leadership, PostgresLeadership, SoleLeadership
 from sotong.sources.registry import SOURCE_TYPES, build_source
 from sotong.store.database import Database
 from sotong.store.posts import pending_counts
 from sotong.store.walls import sync_walls
-from sotong.web import api, health, pages
+from sotong.web import api, health, pages, uploads
 from sotong.web.errors import install_error_handlers
 from sotong.web.limits import BodyLimitMiddleware
+from sotong.web.rate_limit import UploadGuard
 from sotong.web.responses import JSONResponse
 from sotong.web.security import SecurityHeadersMiddleware
 from sotong.web.services import Services
@@ -125,23 +130,58 @@ def _hoist_schema_definitions(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def build_media_step(
+    settings: Settings, db: Database, pool: MediaPool, client: httpx.AsyncClient, metrics: Metrics
+) -> MediaStep:
+    media = settings.media
+    remote = (
+        RemoteMedia(
+            pool,
+            settings.storage.media_dir,
+            client,
+            timeout=media.fetch_timeout_seconds,
+            max_bytes=media.max_bytes,
+            metrics=metrics,
+        )
+        if media.cache_remote
+        else None
+    )
+    return MediaStep(
+        db,
+        remote,
+        near_duplicate_distance=media.near_duplicate_distance,
+        near_duplicate_window=media.near_duplicate_window,
+    )
+
+
 def create_app(settings: Settings) -> FastAPI:
     db = Database(settings.storage.database_url)
     bus = build_bus(settings)
     metrics = Metrics()
     hub = LiveHub(db, queue_size=settings.live.viewer_queue_size, metrics=metrics)
+    media_dir = settings.storage.media_dir
+    media_dir.mkdir(parents=True, exist_ok=True)
+    # Worker processes start with the first image, not here.
+    pool = MediaPool(
+        settings.media.workers or None,
+        max_bytes=settings.media.max_bytes,
+        max_pixels=settings.media.max_pixels,
+    )
+    fetcher = fetch_client(timeout=settings.media.fetch_timeout_seconds)
     services = Services(
         settings=settings,
         db=db,
         bus=bus,
         hub=hub,
-        pipeline=IngestPipeline(db, bus, metrics=metrics),
+        pipeline=IngestPipeline(
+            db, bus, metrics=metrics, media=build_media_step(settings, db, pool, fetcher, metrics)
+        ),
         decisions=Decisions(db, bus),
         metrics=metrics,
+        upload_guard=UploadGuard.from_settings(settings.uploads),
+        media=pool,
     )
     sources = configured_sources(settings)
-    media_dir = settings.storage.media_dir
-    media_dir.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -180,8 +220,10 @@ def create_app(settings: Settings) -> FastAPI:
             hub.close_all()
             await supervisor.stop()
             await services.pipeline.close()
+            await pool.close(cancel_pending=True)
             await leadership.stop()
             await http.aclose()
+            await fetcher.aclose()
             await bus.stop()
             await db.close()
 
@@ -197,9 +239,17 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.services = services
     app.state.templates = pages.build_templates()
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes)
+    upload_limit = uploads.upload_body_limit(settings.media.max_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.server.max_body_bytes,
+        larger_for=lambda method, path: (
+            upload_limit if uploads.is_upload_request(method, path) else None
+        ),
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(api.router)
+    app.include_router(uploads.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))

@@ -80,6 +80,25 @@ class LiveSettings(_Section):
     viewer_queue_size: int = Field(default=512, ge=8)
 
 
+class MediaSettings(_Section):
+    workers: int = Field(default=0, ge=0, le=64)
+    max_bytes: int = Field(default=20 * 1024 * 1024, ge=64 * 1024, le=200 * 1024 * 1024)
+    max_pixels: int = Field(default=50_000_000, ge=1_000_000, le=200_000_000)
+    cache_remote: bool = True
+    fetch_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    near_duplicate_distance: int = Field(default=8, ge=0, le=32)
+    near_duplicate_window: int = Field(default=500, ge=0, le=10_000)
+
+
+class UploadSettings(_Section):
+    caption_max: int = Field(default=500, ge=0, le=5000)
+    name_max: int = Field(default=40, ge=1, le=300)
+    per_device: int = Field(default=5, ge=1)
+    per_device_window_seconds: int = Field(default=600, ge=1)
+    per_ip: int = Field(default=60, ge=1)
+    per_ip_window_seconds: int = Field(default=600, ge=1)
+
+
 class SourceSettings(BaseModel):
     """One `[[walls.sources]]` table; keys beyond `type` and `enabled` belong to the connector."""
 
@@ -101,6 +120,9 @@ class WallSettings(_Section):
     moderation: Literal["pre", "post"] = "pre"
     locale: Literal["ko", "en"] = "ko"
     match_particles: bool = False
+    layout: Literal["masonry", "spotlight", "carousel", "ticker", "mixed"] = "masonry"
+    uploads: bool = True
+    show_qr: bool = True
     sources: list[SourceSettings] = Field(default_factory=list)
 
     @field_validator("hashtags")
@@ -123,6 +145,8 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     live: LiveSettings = Field(default_factory=LiveSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
+    uploads: UploadSettings = Field(default_factory=UploadSettings)
     walls: list[WallSettings] = Field(default_factory=list)
 
     @field_validator("walls")

@@ -59,6 +59,7 @@ class Author:
     name: str
     handle: str | None = None
     avatar_url: str | None = None
+    key: str | None = None  # who they are when no handle says it (an uploader's device)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ class Media:
     height: int | None = None
     alt: str | None = None
     blurhash: str | None = None
+    phash: str | None = None  # perceptual hash of a processed image, to find near-duplicates
 
 
 @dataclass(frozen=True, slots=True)

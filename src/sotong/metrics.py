@@ -55,6 +55,18 @@ class Metrics:
             ["wall"],
             registry=self.registry,
         )
+        self.remote_media = Counter(
+            "sotong_remote_media",
+            "Images named by posts, by outcome: cached, refused (SSRF guard), failed, rejected",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.uploads = Counter(
+            "sotong_uploads",
+            "Attendee upload attempts, by outcome (accepted or the refusal's code)",
+            ["outcome"],
+            registry=self.registry,
+        )
         self._refreshers: list[Callable[[], Awaitable[None]]] = []
 
     def refresh_with(self, refresher: Callable[[], Awaitable[None]]) -> None:

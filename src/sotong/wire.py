@@ -10,7 +10,7 @@ import orjson
 from sotong.domain import Media, Post, Wall
 
 
-def _timestamp(value: datetime | None) -> str | None:
+def timestamp(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -42,9 +42,9 @@ def post_to_wire(post: Post) -> dict[str, Any]:
         "html": post.html,
         "tags": list(post.tags),
         "media": [media_to_wire(m) for m in post.media],
-        "created_at": _timestamp(post.created_at),
-        "received_at": _timestamp(post.received_at),
-        "shown_at": _timestamp(post.shown_at),
+        "created_at": timestamp(post.created_at),
+        "received_at": timestamp(post.received_at),
+        "shown_at": timestamp(post.shown_at),
         "pinned": post.pinned,
         "featured": post.featured,
         "sensitive": post.sensitive,

@@ -9,10 +9,13 @@ from sotong.clock import Clock, utc_now
 from sotong.domain import DecisionAction, EventType, Post, PostStatus, Wall
 from sotong.live.bus import Bus
 from sotong.pipeline.ingest import post_event, remove_event
-from sotong.store import events, posts
+from sotong.store import events, posts, uploads
 from sotong.store.database import Database
 
 REASON_REJECTED = "rejected by a moderator"
+REASON_WITHDRAWN = "withdrawn by the uploader"
+WITHDRAW = "withdraw"
+UPLOADER = "uploader"
 
 
 class PostNotFound(LookupError):
@@ -68,6 +71,27 @@ class Decisions:
             if after != before:
                 await posts.update_post(connection, after)
             await posts.record_decision(connection, after, wall.id, action, actor, None, now)
+            change = screen_change(before, after)
+            stored = await events.append_events(
+                connection, wall.id, [change] if change else [], now
+            )
+        await self._bus.publish(stored)
+        return after
+
+    async def withdraw(self, wall: Wall, post_id: str) -> Post:
+        """The uploader takes their post back: it leaves every screen and stays stored as
+        removed. Withdrawing twice changes nothing."""
+        now = self._clock()
+        async with self._db.write() as connection:
+            before = await posts.get_post(connection, wall.id, post_id)
+            if before is None:
+                raise PostNotFound(post_id)
+            if before.status is PostStatus.REMOVED:
+                return before
+            after = replace(before, status=PostStatus.REMOVED, reason=REASON_WITHDRAWN)
+            await posts.update_post(connection, after)
+            await posts.record_decision(connection, after, wall.id, WITHDRAW, UPLOADER, None, now)
+            await uploads.mark_withdrawn(connection, post_id, now)
             change = screen_change(before, after)
             stored = await events.append_events(
                 connection, wall.id, [change] if change else [], now

@@ -23,6 +23,7 @@ from sotong.ids import IdGenerator
 from sotong.live.bus import Bus
 from sotong.metrics import Metrics
 from sotong.pipeline.decide import decide
+from sotong.pipeline.media import MediaStep
 from sotong.pipeline.normalise import normalise
 from sotong.pipeline.sanitise import sanitise_html
 from sotong.store import cursors, events, posts
@@ -74,8 +75,10 @@ class IngestPipeline:
         ids: IdGenerator | None = None,
         clock: Clock = utc_now,
         metrics: Metrics | None = None,
+        media: MediaStep | None = None,
     ) -> None:
         self._metrics = metrics or Metrics()
+        self._media = media
         self._db = db
         self._bus = bus
         self._ids = ids or IdGenerator()
@@ -94,10 +97,13 @@ class IngestPipeline:
     ) -> list[IngestResult]:
         """Store every matching post of a batch, its events and the source's cursor together."""
         now = self._clock()
+        prepared = [self._prepare(wall, incoming, now) for incoming in batch]
+        if self._media is not None:
+            prepared = await self._media.apply(wall, prepared)
         unit = _Unit(
             wall,
             [incoming.source for incoming in batch],
-            [self._prepare(wall, incoming, now) for incoming in batch],
+            prepared,
             cursor,
             now,
             asyncio.get_running_loop().create_future(),
@@ -232,6 +238,11 @@ class IngestPipeline:
         hashtag takes the post off the wall, and one that adds it brings a new post in."""
         now = self._clock()
         unseen: list[IncomingPost] = []
+        if self._media is not None:
+            edited = [
+                replace(incoming, media=await self._media.localise(incoming.media))
+                for incoming in edited
+            ]
         async with self._db.write() as connection:
             new_events = []
             for incoming in edited:

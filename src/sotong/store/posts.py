@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sotong.domain import Author, DecisionAction, Media, Post, PostStatus
+from sotong.domain import Author, Media, Post, PostStatus
 from sotong.store.database import Database
 from sotong.store.tables import authors, decisions, media, posts, walls
 
@@ -24,7 +24,7 @@ class StoredOutcome:
 
 
 def author_key(author: Author) -> str:
-    return (author.handle or f"name:{author.name}").casefold()[:300]
+    return (author.key or author.handle or f"name:{author.name}").casefold()[:300]
 
 
 async def insert_posts(
@@ -145,6 +145,7 @@ def _media_rows(post: Post) -> list[dict[str, Any]]:
             "height": item.height,
             "alt": item.alt,
             "blurhash": item.blurhash,
+            "phash": item.phash,
         }
         for position, item in enumerate(post.media)
     ]
@@ -187,6 +188,7 @@ async def _load(connection: AsyncConnection, query: sa.Select[Any]) -> list[Post
                 height=item.height,
                 alt=item.alt,
                 blurhash=item.blurhash,
+                phash=item.phash,
             )
         )
     return [
@@ -279,7 +281,7 @@ async def record_decision(
     connection: AsyncConnection,
     post: Post,
     wall_id: int,
-    action: DecisionAction,
+    action: str,
     actor: str,
     reason: str | None,
     now: datetime,
@@ -288,7 +290,7 @@ async def record_decision(
         decisions.insert().values(
             post_id=post.id,
             wall_id=wall_id,
-            action=action.value,
+            action=str(action),
             actor=actor,
             reason=reason,
             decided_at=now,
@@ -336,3 +338,39 @@ async def recent_external_ids(
         .limit(limit)
     )
     return [str(external_id) for external_id in rows.scalars()]
+
+
+async def recent_image_hashes(
+    connection: AsyncConnection, wall_id: int, limit: int
+) -> list[tuple[str, str]]:
+    """(post id, perceptual hash) of the images of a wall's newest posts that are or were on
+    screen, waiting or rejected (spam comes back), newest first: what a new image is compared
+    with to find near-duplicates."""
+    rows = await connection.execute(
+        sa.select(posts.c.id, media.c.phash)
+        .join(media, media.c.post_id == posts.c.id)
+        .where(
+            posts.c.wall_id == wall_id,
+            posts.c.status != PostStatus.REMOVED.value,
+            media.c.phash.is_not(None),
+        )
+        .order_by(posts.c.id.desc())
+        .limit(limit)
+    )
+    return [(str(post_id), str(phash)) for post_id, phash in rows]
+
+
+async def stored_external_ids(
+    connection: AsyncConnection, wall_id: int, source: str, external_ids: Sequence[str]
+) -> set[str]:
+    """Which of these external ids of a source are stored on the wall already."""
+    if not external_ids:
+        return set()
+    rows = await connection.execute(
+        sa.select(posts.c.external_id).where(
+            posts.c.wall_id == wall_id,
+            posts.c.source == source,
+            posts.c.external_id.in_(list(external_ids)),
+        )
+    )
+    return {str(external_id) for external_id in rows.scalars()}

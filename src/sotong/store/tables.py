@@ -111,6 +111,7 @@ media = sa.Table(
     sa.Column("height", sa.Integer),
     sa.Column("alt", sa.Text),
     sa.Column("blurhash", sa.String(128)),
+    sa.Column("phash", sa.String(16)),
     sa.Index("ix_media_post_id", "post_id", "position"),
 )
 
@@ -162,4 +163,20 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("revoked_at", UTCDateTime),
+)
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("secret_hash", sa.String(64), primary_key=True),
+    sa.Column(
+        "post_id",
+        sa.String(26),
+        sa.ForeignKey("posts.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("withdrawn_at", UTCDateTime),
 )

@@ -99,7 +99,7 @@ async def queue(
     await require_scope(request, services, wall, TokenScope.MODERATE)
     async with services.db.read() as connection:
         pending = await posts.list_pending(connection, wall.id, limit)
-    return JSONResponse({"posts": [post_to_wire(p) for p in pending]})
+    return JSONResponse({"posts": [post_to_wire(p) | {"reason": p.reason} for p in pending]})
 
 
 @router.post(

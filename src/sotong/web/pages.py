@@ -1,4 +1,5 @@
-"""Server-rendered pages: the wall display and its embeddable variant."""
+"""Server-rendered pages: the wall display, its embeddable variant, the attendee upload page, the
+uploader's status page, and the participation QR code."""
 
 from __future__ import annotations
 
@@ -12,8 +13,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
-from sotong.web.i18n import messages
+from sotong.media.qr import qr_png, qr_svg
+from sotong.web.errors import ApiError
+from sotong.web.i18n import MESSAGES, messages
 from sotong.web.services import Services, get_services
+from sotong.web.uploads import (
+    device_of,
+    load_upload,
+    new_device,
+    set_device_cookie,
+)
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
@@ -53,6 +62,7 @@ def build_templates() -> Jinja2Templates:
 
 def _render_wall(request: Request, services: Services, slug: str, *, embed: bool) -> Response:
     wall = services.wall(slug)
+    configured = services.wall_settings(slug)
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(
         request,
@@ -63,6 +73,10 @@ def _render_wall(request: Request, services: Services, slug: str, *, embed: bool
             "asset_version": __version__,
             "events_url": f"/api/v1/walls/{wall.slug}/events",
             "embed": embed,
+            "layout": configured.layout,
+            "show_qr": configured.uploads and configured.show_qr and not embed,
+            "upload_url": upload_page_url(services, wall.slug),
+            "qr_url": f"/w/{wall.slug}/qr.svg",
         },
         headers=page_headers(embeddable=embed),
     )
@@ -76,6 +90,97 @@ async def wall_page(slug: str, request: Request, services: ServicesDep) -> Respo
 @router.get("/w/{slug}/embed")
 async def wall_embed(slug: str, request: Request, services: ServicesDep) -> Response:
     return _render_wall(request, services, slug, embed=True)
+
+
+def page_locale(request: Request, default: str) -> str:
+    """`?lang=en` or `?lang=ko` picks the page's language; otherwise the wall's."""
+    chosen = request.query_params.get("lang", "")
+    return chosen if chosen in MESSAGES else default
+
+
+def upload_page_url(services: Services, slug: str) -> str:
+    return f"{services.settings.server.public_url}/w/{slug}/post"
+
+
+@router.get("/w/{slug}/post")
+async def upload_page(slug: str, request: Request, services: ServicesDep) -> Response:
+    wall = services.wall(slug)
+    if not services.wall_settings(slug).uploads:
+        raise ApiError(404, "uploads_closed", f"wall {slug!r} does not take uploads")
+    locale = page_locale(request, wall.locale)
+    limits = services.settings.uploads
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(
+        request,
+        "post.html",
+        {
+            "wall": wall,
+            "t": messages(locale),
+            "locale": locale,
+            "asset_version": __version__,
+            "upload_api": f"/api/v1/walls/{wall.slug}/uploads",
+            "limits": {
+                "max_bytes": services.settings.media.max_bytes,
+                "caption_max": limits.caption_max,
+                "name_max": limits.name_max,
+            },
+        },
+        headers=page_headers(embeddable=False),
+    )
+    if device_of(request) is None:
+        set_device_cookie(response, new_device(), secure=request.url.scheme == "https")
+    return response
+
+
+@router.get("/u/{secret}")
+async def upload_status_page(secret: str, request: Request, services: ServicesDep) -> Response:
+    wall, status = await load_upload(services, secret)
+    locale = page_locale(request, wall.locale)
+    templates: Jinja2Templates = request.app.state.templates
+    headers = page_headers(embeddable=False)
+    headers["Cache-Control"] = "no-store"
+    headers["X-Robots-Tag"] = "noindex"
+    return templates.TemplateResponse(
+        request,
+        "upload_status.html",
+        {
+            "wall": wall,
+            "t": messages(locale),
+            "locale": locale,
+            "asset_version": __version__,
+            "status_api": f"/api/v1/uploads/{secret}",
+            "status": status,
+            "post_page": f"/w/{wall.slug}/post",
+        },
+        headers=headers,
+    )
+
+
+def _qr_headers(slug: str, extension: str, download: bool) -> dict[str, str]:
+    headers = {"Cache-Control": "no-cache"}
+    if download:
+        headers["Content-Disposition"] = f'attachment; filename="sotong-{slug}-qr.{extension}"'
+    return headers
+
+
+@router.get("/w/{slug}/qr.svg")
+async def upload_qr_svg(slug: str, services: ServicesDep, download: bool = False) -> Response:
+    wall = services.wall(slug)
+    return Response(
+        qr_svg(upload_page_url(services, slug), title=wall.title),
+        media_type="image/svg+xml",
+        headers=_qr_headers(slug, "svg", download),
+    )
+
+
+@router.get("/w/{slug}/qr.png")
+async def upload_qr_png(slug: str, services: ServicesDep, download: bool = False) -> Response:
+    services.wall(slug)
+    return Response(
+        qr_png(upload_page_url(services, slug)),
+        media_type="image/png",
+        headers=_qr_headers(slug, "png", download),
+    )
 
 
 @router.get("/")

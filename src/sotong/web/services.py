@@ -6,15 +6,17 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
-from sotong.config import Settings
+from sotong.config import Settings, WallSettings
 from sotong.domain import Wall
 from sotong.live.bus import Bus
 from sotong.live.hub import LiveHub
+from sotong.media.pool import MediaPool
 from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.store.database import Database
 from sotong.web.errors import ApiError
+from sotong.web.rate_limit import UploadGuard
 
 
 @dataclass(slots=True)
@@ -26,6 +28,8 @@ class Services:
     pipeline: IngestPipeline
     decisions: Decisions
     metrics: Metrics
+    upload_guard: UploadGuard
+    media: MediaPool | None = None
     walls: dict[str, Wall] = field(default_factory=dict)
 
     def wall(self, slug: str) -> Wall:
@@ -33,6 +37,18 @@ class Services:
         if wall is None:
             raise ApiError(404, "wall_not_found", f"there is no wall {slug!r}")
         return wall
+
+    def media_pool(self) -> MediaPool:
+        if self.media is None:
+            raise ApiError(503, "media_unavailable", "image processing is not running")
+        return self.media
+
+    def wall_settings(self, slug: str) -> WallSettings:
+        """The configured display and upload settings of an existing wall."""
+        for configured in self.settings.walls:
+            if configured.slug == slug:
+                return configured
+        raise ApiError(404, "wall_not_found", f"there is no wall {slug!r}")
 
 
 async def get_services(request: Request) -> Services:
