@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import sys
 import tempfile
 from importlib.resources import files
@@ -262,9 +263,25 @@ def token_revoke(token_id: int, config_path: Path | None) -> None:
     click.echo(f"token {token_id} revoked", err=True)
 
 
+def reachable_host(host: str) -> str:
+    """The address phones on the venue network can use when the server listens on every
+    interface (the QR code must not encode 0.0.0.0); the host itself otherwise."""
+    if host not in ("0.0.0.0", "::", ""):  # noqa: S104 - comparing, not binding
+        return f"[{host}]" if ":" in host else host
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            # Connecting a UDP socket sends nothing; it only picks the outgoing interface.
+            probe.connect(("10.255.255.255", 1))
+            address: str = probe.getsockname()[0]
+            return address
+    except OSError:
+        return "127.0.0.1"
+
+
 def demo_settings(data_dir: Path, host: str, port: int) -> Settings:
+    public_url = f"http://{reachable_host(host)}:{port}"
     return Settings(
-        server=ServerSettings(host=host, port=port, public_url=f"http://{host}:{port}"),
+        server=ServerSettings(host=host, port=port, public_url=public_url),
         storage=StorageSettings(
             database_url=f"sqlite:///{data_dir / 'sotong.db'}", media_dir=data_dir / "media"
         ),
@@ -340,6 +357,8 @@ def _demo_banner(base: str, folder: Path, moderate_token: str, ingest_token: str
   ─────────────────────────────────────────────
   wall (big screen)   {base}/w/demo
   embed               {base}/w/demo/embed
+  photo upload (QR)   {base}/w/demo/post      QR code: {base}/w/demo/qr.svg
+                      (phones on your network: run with --host 0.0.0.0)
   API docs            {base}/docs
   data                {folder}
 
