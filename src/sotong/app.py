@@ -12,7 +12,8 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from starlette.responses import RedirectResponse
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
@@ -35,8 +36,11 @@ from sotong.store.database import Database
 from sotong.store.posts import pending_counts
 from sotong.store.walls import sync_walls
 from sotong.web import api, health, pages, uploads
+from sotong.web.console import routes as console
+from sotong.web.console.session import LoginRequired, login_url
 from sotong.web.errors import install_error_handlers
 from sotong.web.limits import BodyLimitMiddleware
+from sotong.web.policy import policy
 from sotong.web.rate_limit import UploadGuard
 from sotong.web.responses import JSONResponse
 from sotong.web.security import SecurityHeadersMiddleware
@@ -154,6 +158,11 @@ def build_media_step(
     )
 
 
+@policy("public")
+async def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg", status_code=308)
+
+
 def create_app(settings: Settings) -> FastAPI:
     db = Database(settings.storage.database_url)
     bus = build_bus(settings)
@@ -250,16 +259,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(api.router)
     app.include_router(uploads.router)
+    app.include_router(console.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))
     app.mount("/static", pages.RevalidatedStaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/media", StaticFiles(directory=media_dir), name="media")
-    app.add_api_route(
-        "/favicon.ico",
-        lambda: RedirectResponse("/static/favicon.svg", status_code=308),
-        include_in_schema=False,
-    )
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)
+
+    async def to_login(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        return RedirectResponse(login_url(exc.next_url), status_code=303)
+
+    app.add_exception_handler(LoginRequired, to_login)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from sotong import __version__
+from sotong.accounts.passwords import WeakPassword, generate_password, hash_password
+from sotong.accounts.service import add_user
 from sotong.clock import utc_now
 from sotong.config import (
     ConfigError,
@@ -24,12 +26,14 @@ from sotong.config import (
     load_settings,
     require_secret_key,
 )
-from sotong.domain import TokenScope
+from sotong.domain import Role, TokenScope
 from sotong.logs import configure_logging
-from sotong.store import tokens
+from sotong.store import tokens, users
 from sotong.store.database import Database
+from sotong.store.users import EmailTaken
 from sotong.store.walls import sync_walls
 
+DEMO_ADMIN = "admin@sotong.demo"
 EXIT_CONFIG = 2
 EXIT_FAILURE = 1
 SOURCE_CHECK_SECONDS = 20.0
@@ -193,6 +197,49 @@ def db_upgrade(config_path: Path | None) -> None:
 
 
 @main.group()
+def user() -> None:
+    """Admin-console users."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="read the password from standard input; without it one is generated and printed once",
+)
+@config_option
+def user_add(email: str, role: str, password_stdin: bool, config_path: Path | None) -> None:
+    """Add a console user. A generated password is printed on stdout, nothing else."""
+    settings = _load(config_path)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        generated = False
+    else:
+        password, generated = generate_password(), True
+
+    async def create() -> None:
+        db = await _prepare_database(settings)
+        try:
+            await add_user(db, email, Role(role), password, utc_now(), actor="cli")
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(create())
+    except EmailTaken:
+        click.echo(f"error: a user {email!r} exists already", err=True)
+        sys.exit(EXIT_FAILURE)
+    except (WeakPassword, ValueError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"user {users.normalise_email(email)} added as {role}", err=True)
+    if generated:
+        click.echo(password)
+
+
+@main.group()
 def token() -> None:
     """Scoped API tokens."""
 
@@ -324,9 +371,19 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     settings = demo_settings(folder.resolve(), host, port)
 
+    admin_password = generate_password()
+
     async def make_tokens() -> tuple[str, str]:
         db = await _prepare_database(settings)
         try:
+            async with db.read() as connection:
+                admin = await users.find_user(connection, DEMO_ADMIN)
+            if admin is None:
+                await add_user(db, DEMO_ADMIN, Role.OWNER, admin_password, utc_now(), actor="demo")
+            else:
+                async with db.write() as connection:
+                    new_hash = await asyncio.to_thread(hash_password, admin_password)
+                    await users.set_password(connection, admin.id, new_hash, utc_now())
             async with db.write() as connection:
                 (wall,) = await sync_walls(connection, settings.walls, utc_now())
                 _, moderate = await tokens.create_token(
@@ -343,7 +400,8 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
         moderate_token, ingest_token = asyncio.run(make_tokens())
         app = create_app(settings)
         base = settings.server.public_url
-        click.echo(_demo_banner(base, folder, moderate_token, ingest_token), err=True)
+        banner = _demo_banner(base, folder, moderate_token, ingest_token, admin_password)
+        click.echo(banner, err=True)
         server.run(app, sock)
     finally:
         if temporary:
@@ -351,7 +409,9 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
     click.echo("demo stopped", err=True)
 
 
-def _demo_banner(base: str, folder: Path, moderate_token: str, ingest_token: str) -> str:
+def _demo_banner(
+    base: str, folder: Path, moderate_token: str, ingest_token: str, admin_password: str
+) -> str:
     return f"""
   소통 Sotong demo — 2017 서울소통컨퍼런스 소셜월
   ─────────────────────────────────────────────
@@ -363,6 +423,9 @@ def _demo_banner(base: str, folder: Path, moderate_token: str, ingest_token: str
   data                {folder}
 
   one-time admin credentials (shown only now):
+    console           {base}/admin/
+      e-mail          {DEMO_ADMIN}
+      password        {admin_password}
     moderation token  {moderate_token}
     ingest token      {ingest_token}
 

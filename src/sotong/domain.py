@@ -43,6 +43,18 @@ class TokenScope(enum.StrEnum):
         return self is required or (self is TokenScope.MODERATE and required is TokenScope.READ)
 
 
+class Role(enum.StrEnum):
+    """What a console user may do. Owners run the event; moderators decide on posts; judges score
+    contest entries."""
+
+    OWNER = "owner"
+    MODERATOR = "moderator"
+    JUDGE = "judge"
+
+    def grants(self, required: Role) -> bool:
+        return self is required or self is Role.OWNER
+
+
 @dataclass(frozen=True, slots=True)
 class Wall:
     id: int

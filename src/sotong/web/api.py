@@ -15,6 +15,7 @@ from sotong.web.auth import require_scope
 from sotong.web.errors import ApiError
 from sotong.web.event_stream import EventStreamResponse
 from sotong.web.json_body import read_json, request_body_schema
+from sotong.web.policy import policy
 from sotong.web.responses import JSONResponse
 from sotong.web.schemas import DecisionIn, IngestIn
 from sotong.web.services import Services, get_services
@@ -29,11 +30,13 @@ STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 @router.get("/walls/{slug}", summary="Wall title, hashtags and locale")
+@policy("public")
 async def wall_info(slug: str, services: ServicesDep) -> JSONResponse:
     return JSONResponse(wall_to_wire(services.wall(slug)))
 
 
 @router.get("/walls/{slug}/posts", summary="Visible posts, newest first")
+@policy("public")
 async def list_posts(
     slug: str,
     services: ServicesDep,
@@ -58,6 +61,7 @@ async def list_posts(
     response_class=Response,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
+@policy("public")
 async def events(
     slug: str,
     request: Request,
@@ -78,6 +82,7 @@ async def events(
     openapi_extra=request_body_schema(IngestIn),
     responses={201: {"description": "stored"}, 200: {"description": "already stored, or ignored"}},
 )
+@policy(TokenScope.INGEST)
 async def ingest(slug: str, request: Request, services: ServicesDep) -> JSONResponse:
     wall = services.wall(slug)
     await require_scope(request, services, wall, TokenScope.INGEST)
@@ -92,6 +97,7 @@ async def ingest(slug: str, request: Request, services: ServicesDep) -> JSONResp
 
 
 @router.get("/walls/{slug}/queue", summary="Posts waiting for a decision, oldest first")
+@policy(TokenScope.MODERATE)
 async def queue(
     slug: str, request: Request, services: ServicesDep, limit: Limit = 50
 ) -> JSONResponse:
@@ -107,6 +113,7 @@ async def queue(
     summary="Approve, reject, pin or feature a post (token scope `moderate`)",
     openapi_extra=request_body_schema(DecisionIn),
 )
+@policy(TokenScope.MODERATE)
 async def decision(
     slug: str, post_id: str, request: Request, services: ServicesDep
 ) -> JSONResponse:

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from sotong.web.auth import bearer_token
 from sotong.web.errors import ApiError
+from sotong.web.policy import policy
 from sotong.web.responses import JSONResponse
 from sotong.web.services import Services, get_services
 
@@ -22,11 +23,13 @@ CHECK_TIMEOUT_SECONDS = 3.0
 
 
 @router.get("/healthz", summary="The process is alive")
+@policy("public")
 async def healthz() -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@policy("public")
 async def metrics(request: Request, services: ServicesDep) -> Response:
     variable = services.settings.server.metrics_token_env
     if variable:
@@ -39,6 +42,7 @@ async def metrics(request: Request, services: ServicesDep) -> Response:
 
 
 @router.get("/readyz", summary="The database (and broker, if any) answer")
+@policy("public")
 async def readyz(request: Request, services: ServicesDep) -> JSONResponse:
     checks: dict[str, Any] = {}
     ready = True

@@ -16,6 +16,7 @@ from sotong import __version__
 from sotong.media.qr import qr_png, qr_svg
 from sotong.web.errors import ApiError
 from sotong.web.i18n import MESSAGES, messages
+from sotong.web.policy import policy
 from sotong.web.services import Services, get_services
 from sotong.web.uploads import (
     device_of,
@@ -83,11 +84,13 @@ def _render_wall(request: Request, services: Services, slug: str, *, embed: bool
 
 
 @router.get("/w/{slug}")
+@policy("public")
 async def wall_page(slug: str, request: Request, services: ServicesDep) -> Response:
     return _render_wall(request, services, slug, embed=False)
 
 
 @router.get("/w/{slug}/embed")
+@policy("public")
 async def wall_embed(slug: str, request: Request, services: ServicesDep) -> Response:
     return _render_wall(request, services, slug, embed=True)
 
@@ -103,6 +106,7 @@ def upload_page_url(services: Services, slug: str) -> str:
 
 
 @router.get("/w/{slug}/post")
+@policy("public")
 async def upload_page(slug: str, request: Request, services: ServicesDep) -> Response:
     wall = services.wall(slug)
     if not services.wall_settings(slug).uploads:
@@ -133,6 +137,7 @@ async def upload_page(slug: str, request: Request, services: ServicesDep) -> Res
 
 
 @router.get("/u/{secret}")
+@policy("secret-link")
 async def upload_status_page(secret: str, request: Request, services: ServicesDep) -> Response:
     wall, status = await load_upload(services, secret)
     locale = page_locale(request, wall.locale)
@@ -164,6 +169,7 @@ def _qr_headers(slug: str, extension: str, download: bool) -> dict[str, str]:
 
 
 @router.get("/w/{slug}/qr.svg")
+@policy("public")
 async def upload_qr_svg(slug: str, services: ServicesDep, download: bool = False) -> Response:
     wall = services.wall(slug)
     return Response(
@@ -174,6 +180,7 @@ async def upload_qr_svg(slug: str, services: ServicesDep, download: bool = False
 
 
 @router.get("/w/{slug}/qr.png")
+@policy("public")
 async def upload_qr_png(slug: str, services: ServicesDep, download: bool = False) -> Response:
     services.wall(slug)
     return Response(
@@ -184,6 +191,7 @@ async def upload_qr_png(slug: str, services: ServicesDep, download: bool = False
 
 
 @router.get("/")
+@policy("public")
 async def index(services: ServicesDep) -> Response:
     if services.walls:
         first = next(iter(services.walls))
@@ -196,6 +204,7 @@ def api_docs_router(openapi_url: str) -> APIRouter:
     docs = APIRouter(include_in_schema=False)
 
     @docs.get("/docs")
+    @policy("public")
     async def api_docs() -> Response:
         return get_swagger_ui_html(
             openapi_url=openapi_url,

@@ -15,6 +15,7 @@ from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.store.database import Database
+from sotong.web.console.throttle import LoginThrottle
 from sotong.web.errors import ApiError
 from sotong.web.rate_limit import UploadGuard
 
@@ -30,6 +31,7 @@ class Services:
     metrics: Metrics
     upload_guard: UploadGuard
     media: MediaPool | None = None
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     walls: dict[str, Wall] = field(default_factory=dict)
 
     def wall(self, slug: str) -> Wall:

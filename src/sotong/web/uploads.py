@@ -27,6 +27,7 @@ from sotong.store import posts
 from sotong.store.uploads import find_upload, new_secret, record_upload
 from sotong.web.errors import ApiError
 from sotong.web.origin import is_cross_site
+from sotong.web.policy import policy
 from sotong.web.responses import JSONResponse
 from sotong.web.services import Services, get_services
 from sotong.wire import timestamp
@@ -194,6 +195,7 @@ _UPLOAD_BODY = {
         429: {"description": "too many uploads; see Retry-After"},
     },
 )
+@policy("public")
 async def upload(slug: str, request: Request, services: ServicesDep) -> JSONResponse:
     wall = services.wall(slug)
     if not services.wall_settings(slug).uploads:
@@ -281,12 +283,14 @@ async def _accept(request: Request, services: Services, wall: Wall, device: str)
 
 
 @router.get("/uploads/{secret}", summary="The status of an upload (its private link)")
+@policy("secret-link")
 async def upload_state(secret: str, services: ServicesDep) -> JSONResponse:
     _, status = await load_upload(services, secret)
     return JSONResponse(status, headers={"Cache-Control": "no-store"})
 
 
 @router.delete("/uploads/{secret}", summary="Withdraw an upload: it leaves every screen at once")
+@policy("secret-link")
 async def withdraw_upload(secret: str, request: Request, services: ServicesDep) -> JSONResponse:
     if is_cross_site(request, services.settings.server.public_url):
         raise ApiError(403, "cross_site", "uploads are withdrawn from this site's own pages only")

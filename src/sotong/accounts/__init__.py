@@ -1,0 +1,1 @@
+"""Console accounts: users, roles, passwords and login sessions."""

@@ -1,0 +1,1 @@
+"""The admin console: server-rendered pages under /admin/, behind a login."""
