@@ -257,7 +257,7 @@ async def _accept(request: Request, services: Services, wall: Wall, device: str)
             name=name or ANONYMOUS.get(wall.locale, ANONYMOUS["ko"]), key=f"device:{device_key}"
         ),
         text=caption,
-        tags=(wall.hashtags[0],),
+        tags=wall.hashtags,
         media=(
             Media(
                 url=stored.url,
