@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sotong.config import SourceSettings
+from sotong.config import MediaSettings, SourceSettings
 from sotong.sources import registry
 from sotong.sources.bluesky import MANIFEST
 from tests.browser import chromium
@@ -36,6 +36,9 @@ async def test_a_bluesky_post_reaches_the_wall_and_leaves_with_its_delete(
         settings = make_settings(
             f"sqlite:///{tmp_path / 'wall.db'}", tmp_path / "media", sources=[source]
         )
+        # The fake CDN is on loopback, which the media fetcher's SSRF guard refuses; this test
+        # follows the CDN address itself to the screen (caching: tests/pipeline/test_media.py).
+        settings.media = MediaSettings(cache_remote=False)
         async with live_server(settings) as server, chromium() as browser:
             page = await browser.new_page(viewport={"width": 1920, "height": 1080})
             page.on("pageerror", lambda error: pytest.fail(f"script error on the wall: {error}"))
