@@ -1,18 +1,15 @@
 // Renders one post as a card. Post data is untrusted: it only ever reaches the DOM through
 // textContent and attributes, and only `text` is shown (never `html`).
 
-import { blurhashCanvas } from "./blurhash.js";
 import { icon, sourceGlyph } from "./icons.js";
+import { buildFigure, figureKey, pictures, veiled } from "./media.js";
 import { safeImageUrl } from "./urls.js";
 
 const HASHTAG = /[#＃][\p{L}\p{M}\p{N}_]+/gu;
 const QUOTE_MAX_CHARS = 50;
-const DEFAULT_ASPECT = 4 / 3;
-const MIN_ASPECT = 0.66;
-const MAX_ASPECT = 2.2;
 
 const rendered = new WeakMap(); // card -> signature of the post it shows
-const figureKeys = new WeakMap(); // figure -> which image it shows
+const figureKeys = new WeakMap(); // figure -> which picture it shows
 
 function element(tag, className, doc = document) {
   const node = doc.createElement(tag);
@@ -24,30 +21,8 @@ function text(value) {
   return typeof value === "string" ? value : "";
 }
 
-function images(post) {
-  const media = Array.isArray(post.media) ? post.media : [];
-  return media
-    .filter((m) => m && typeof m === "object" && (m.kind == null || m.kind === "image"))
-    .map((m) => ({
-      src: safeImageUrl(m.url) || safeImageUrl(m.thumb_url),
-      fallback: safeImageUrl(m.thumb_url),
-      alt: text(m.alt),
-      width: m.width,
-      height: m.height,
-      blurhash: m.blurhash,
-    }))
-    .filter((m) => m.src);
-}
-
-function aspectOf(image) {
-  const { width, height } = image;
-  if (!(Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0)) {
-    return DEFAULT_ASPECT;
-  }
-  return Math.min(MAX_ASPECT, Math.max(MIN_ASPECT, width / height));
-}
-
-function cleanText(value) {
+/** A post's text with tidy line breaks (what cards and the ticker band show). */
+export function cleanText(value) {
   return text(value)
     .replace(/\r\n?/g, "\n")
     .replace(/[ \t]+\n/g, "\n")
@@ -71,7 +46,8 @@ function hueOf(value) {
   return hash % 360;
 }
 
-function textWithHashtags(paragraph, value) {
+/** Appends `value` to `paragraph` as text, with its hashtags in highlighted spans. */
+export function textWithHashtags(paragraph, value) {
   let last = 0;
   for (const match of value.matchAll(HASHTAG)) {
     if (match.index > last) paragraph.append(value.slice(last, match.index));
@@ -81,54 +57,6 @@ function textWithHashtags(paragraph, value) {
     last = match.index + match[0].length;
   }
   if (last < value.length) paragraph.append(value.slice(last));
-}
-
-function buildFigure(post, all, messages) {
-  const figure = element("figure", "card__media");
-  if (post.sensitive === true) {
-    figure.classList.add("card__media--hidden");
-    figure.style.aspectRatio = "16 / 7";
-    const note = element("figcaption", "card__veil");
-    note.append(icon("eye-off"));
-    const label = element("span");
-    label.textContent = text(messages.sensitive_media);
-    note.append(label);
-    figure.append(note);
-    return figure;
-  }
-  const image = all[0];
-  figure.style.aspectRatio = String(aspectOf(image));
-  const placeholder = blurhashCanvas(image.blurhash);
-  if (placeholder) {
-    placeholder.className = "card__blur";
-    figure.append(placeholder);
-  } else {
-    const glyph = icon("image");
-    glyph.classList.add("card__placeholder");
-    figure.append(glyph);
-  }
-  const img = element("img", "card__img");
-  img.alt = image.alt;
-  img.loading = "eager";
-  img.decoding = "async";
-  img.referrerPolicy = "no-referrer";
-  img.addEventListener("load", () => figure.classList.add("is-loaded"));
-  img.addEventListener("error", () => {
-    if (image.fallback && img.src !== image.fallback) {
-      img.src = image.fallback;
-    } else {
-      figure.classList.add("is-broken");
-    }
-  });
-  img.src = image.src;
-  figure.append(img);
-  if (all.length > 1) {
-    const more = element("span", "card__more");
-    more.textContent = `+${all.length - 1}`;
-    more.setAttribute("aria-label", `${text(messages.more_media)} ${all.length - 1}`);
-    figure.append(more);
-  }
-  return figure;
 }
 
 function buildBadges(post, messages) {
@@ -171,12 +99,26 @@ function buildAvatar(author, name) {
   return avatar;
 }
 
+function authorOf(post) {
+  return post.author && typeof post.author === "object" ? post.author : {};
+}
+
+function sourceLabelOf(post, messages) {
+  return text(messages[`source_${sourceGlyph(post.source)}`]) || text(post.source);
+}
+
+/** The name a post is shown under: the author's name, else the handle, else the source. */
+export function authorName(post, messages) {
+  const author = authorOf(post);
+  return text(author.name).trim() || text(author.handle).trim() || sourceLabelOf(post, messages);
+}
+
 function buildAuthor(post, messages) {
-  const author = post.author && typeof post.author === "object" ? post.author : {};
+  const author = authorOf(post);
   const glyph = sourceGlyph(post.source);
-  const sourceLabel = text(messages[`source_${glyph}`]) || text(post.source);
+  const sourceLabel = sourceLabelOf(post, messages);
   const rawHandle = text(author.handle).trim();
-  const name = text(author.name).trim() || rawHandle || sourceLabel;
+  const name = authorName(post, messages);
   let handle = "";
   if (rawHandle && rawHandle !== name) {
     handle = rawHandle.startsWith("@") ? rawHandle : `@${rawHandle}`;
@@ -215,22 +157,14 @@ function signatureOf(post) {
   ]);
 }
 
-/** Whether two renderings of a post would place the same image (so the element can be kept). */
-function figureKey(post, all) {
-  const first = all[0] || {};
-  const sensitive = post.sensitive === true;
-  return JSON.stringify([sensitive, first.src, first.blurhash, first.alt, all.length]);
-}
-
 /** Fills (or refills) `card` for `post`; returns false when nothing visible changed. */
 export function renderCard(card, post, messages) {
   const signature = signatureOf(post);
   if (rendered.get(card) === signature) return false;
   rendered.set(card, signature);
 
-  const all = images(post);
-  const hidden = post.sensitive === true && Array.isArray(post.media) && post.media.length > 0;
-  const hasMedia = all.length > 0 || hidden;
+  const all = pictures(post);
+  const hasMedia = all.length > 0 || veiled(post);
   const body = cleanText(post.text);
   const kind = hasMedia ? "media" : Array.from(body).length <= QUOTE_MAX_CHARS ? "quote" : "text";
 

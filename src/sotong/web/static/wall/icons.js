@@ -67,6 +67,13 @@ const GLYPHS = {
     ["circle", { cx: "9", cy: "10", r: "1.7" }],
     ["path", { d: "m4 18 5.5-5 4 3.5 2.5-2 4 3.5" }],
   ],
+  // a picture crossed out: an image the server could not fetch
+  "image-off": [
+    ["path", { d: "M20.5 16.5v-10a2 2 0 0 0-2-2H8" }],
+    ["path", { d: "M4.2 5A2 2 0 0 0 3.5 6.5v11a2 2 0 0 0 2 2h13a2 2 0 0 0 1.3-.5" }],
+    ["path", { d: "m4 18 5.5-5 4 3.5" }],
+    ["path", { d: "M3 3l18 18" }],
+  ],
 };
 
 export const SOURCES = ["mastodon", "bluesky", "rss", "naver", "api", "upload", "demo"];

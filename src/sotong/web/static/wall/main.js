@@ -1,4 +1,4 @@
-// Entry point of the wall display: wires the live stream to the wall view.
+// Entry point of the wall display: wires the live stream to the wall view in the chosen layout.
 
 import { readConfig } from "./config.js";
 import { fontsLoaded } from "./fonts.js";
@@ -8,7 +8,13 @@ import { WallView } from "./wall.js";
 
 const config = readConfig();
 const body = document.body;
+body.dataset.layout = config.layout;
+body.dataset.qr = String(config.showQr);
+if (!config.showQr) document.querySelector(".qr")?.remove();
+
 const view = new WallView(document.getElementById("wall"), config.messages, {
+  layout: config.layout,
+  dwellMs: config.dwellMs,
   ready: fontsLoaded(document),
 });
 

@@ -31,3 +31,9 @@ export function overflow(ordered, limit) {
   }
   return drop;
 }
+
+/** Posts in wall order, with the pinned and featured ones moved to the front (stable). */
+export function highlightedFirst(posts) {
+  const highlighted = (post) => post.pinned === true || post.featured === true;
+  return [...posts.filter(highlighted), ...posts.filter((post) => !highlighted(post))];
+}

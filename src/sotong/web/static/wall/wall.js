@@ -1,8 +1,9 @@
 // What the wall shows: one card per post id (insert-or-update, never a duplicate), in wall order,
-// at most `limit` of them, laid out once per animation frame.
+// at most `limit` of them, arranged by the screen's layout once per animation frame.
 
 import { createCard, renderCard } from "./card.js";
-import { Masonry } from "./layout.js";
+import { createLayout } from "./layouts.js";
+import { reducedMotion } from "./motion.js";
 import { overflow, wallOrder } from "./order.js";
 
 const LIMIT = 60;
@@ -30,7 +31,7 @@ export class WallView {
   #body;
   #messages;
   #limit;
-  #masonry;
+  #layout;
   #posts = new Map();
   #cards = new Map();
   #arrival = new Map();
@@ -40,15 +41,34 @@ export class WallView {
   #reducedMotion;
   #resizes;
 
-  /** `ready`: a promise after which the first layout may happen (e.g. the font has loaded). */
-  constructor(root, messages, { limit = LIMIT, doc = document, ready = Promise.resolve() } = {}) {
+  /**
+   * `layout`: the layout's name (see layouts.js); `dwellMs`: how long rotating layouts show a
+   * post (null: their own pace); `ready`: a promise after which the first layout may happen (e.g.
+   * the font has loaded).
+   */
+  constructor(
+    root,
+    messages,
+    {
+      layout = "masonry",
+      dwellMs = null,
+      limit = LIMIT,
+      doc = document,
+      ready = Promise.resolve(),
+    } = {},
+  ) {
     this.#root = root;
     this.#body = doc.body;
     this.#messages = messages;
     this.#limit = limit;
-    this.#masonry = new Masonry(root);
-    this.#reducedMotion = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)");
+    this.#reducedMotion = reducedMotion();
     const relayout = () => this.#schedule();
+    this.#layout = createLayout(layout, root, {
+      requestLayout: relayout,
+      messages,
+      dwellMs,
+      doc,
+    });
     this.#resizes = new ResizeObserver(relayout);
     this.#resizes.observe(root);
     globalThis.addEventListener?.("resize", relayout);
@@ -121,10 +141,12 @@ export class WallView {
     this.#entering.delete(card);
     this.#resizes.unobserve(card);
     // Out of the wall's contract at once (no .card, no data-post-id); the ghost fades briefly.
+    // Only a card that could be seen fades out; a hidden one (waiting its turn) goes at once.
+    const seen = card.checkVisibility?.({ checkOpacity: true, checkVisibilityCSS: true }) ?? true;
     card.classList.remove("card", "card--enter", "card--fresh");
     card.classList.add("card-leaving");
     delete card.dataset.postId;
-    if (animate && !this.#reducedMotion?.matches && !card.classList.contains("card--unplaced")) {
+    if (animate && seen && !this.#reducedMotion?.matches) {
       setTimeout(() => card.remove(), LEAVE_MS);
     } else {
       card.remove();
@@ -149,7 +171,7 @@ export class WallView {
     if (this.#frame || !this.#ready) return;
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
-      this.#layout();
+      this.#arrange();
     });
   }
 
@@ -168,26 +190,33 @@ export class WallView {
     }
   }
 
-  #layout() {
-    // Featured cards stand out by their frame, not by spanning columns: a wide card in a live
-    // masonry leaves holes or reshuffles the wall whenever a post arrives.
-    const entries = this.#ordered().map((post) => ({
-      element: this.#cards.get(post.id),
-      pinned: post.pinned === true,
-    }));
-    const present = entries.filter((entry) => entry.element);
-    this.#keepDomOrder(present.map((entry) => entry.element));
-    const placed = this.#masonry.layout(present);
-    if (placed.length === 0) return;
+  #arrange() {
+    const entries = this.#ordered()
+      .map((post) => {
+        const element = this.#cards.get(post.id);
+        const entering = this.#entering.get(element);
+        return { post, element, isNew: Boolean(entering), fresh: entering?.fresh === true };
+      })
+      .filter((entry) => entry.element);
+    this.#keepDomOrder(entries.map((entry) => entry.element));
+    const entering = this.#layout.arrange(entries);
+    const fresh = new Set(entries.filter((entry) => entry.fresh).map((entry) => entry.element));
+    for (const entry of entries) this.#entering.delete(entry.element);
+
+    const unplaced = entries.filter((entry) => entry.element.classList.contains("card--unplaced"));
+    if (unplaced.length === 0 && entering.length === 0) return;
     void this.#root.offsetWidth; // commit first positions before transitions are switched on
-    placed.forEach((card, index) => {
-      const { fresh = false } = this.#entering.get(card) || {};
-      this.#entering.delete(card);
-      const delay = fresh ? 0 : Math.min(index, STAGGER_MAX) * STAGGER_MS;
+    for (const { element } of unplaced) element.classList.remove("card--unplaced");
+    entering.forEach((card, index) => {
+      const isFresh = fresh.has(card);
+      const delay = isFresh ? 0 : Math.min(index, STAGGER_MAX) * STAGGER_MS;
       card.style.setProperty("--enter-delay", `${delay}ms`);
-      card.classList.remove("card--unplaced");
+      if (card.classList.contains("card--enter")) {
+        card.classList.remove("card--enter");
+        void card.offsetWidth; // restart the animation for a card that enters again
+      }
       card.classList.add("card--enter");
-      if (fresh) {
+      if (isFresh) {
         card.classList.add("card--fresh");
         setTimeout(() => card.classList.remove("card--fresh"), FRESH_MS);
       }

@@ -1,7 +1,8 @@
 // Masonry with sticky columns. A card keeps the column it was given, so when a post arrives only
-// the column it lands in moves down; the rest of the wall stays still and readable. Cards are
-// absolutely positioned and moved with `transform`, and a CSS transition on transform makes them
-// glide to their new place (FLIP-style).
+// the column it lands in moves down; the rest of the wall stays still and readable. A CSS
+// transition on transform makes moved cards glide to their new place (FLIP-style).
+
+import { contentBox, placeAt, sizeTo } from "./box.js";
 
 /** Target column width, in ems of the wall's text size. */
 export const COLUMN_EMS = 17.5;
@@ -32,9 +33,14 @@ export function chooseColumn(fill, span, height, gap) {
   return column;
 }
 
+function chooseColumnAt(fill, column, span, height, gap) {
+  const level = Math.max(...fill.slice(column, column + span));
+  for (let c = column; c < column + span; c++) fill[c] = level + height + gap;
+}
+
 /**
  * Stacks `items` ({column, span, height}, in wall order) in their columns; a card spanning two
- * columns starts below both. Returns [{x, y, width}] relative to the wall's content box.
+ * columns starts below both. Returns [{x, y, width}] relative to the region's corner.
  */
 export function stackItems(items, { columns, columnWidth, gap }) {
   const bottoms = new Array(columns).fill(0);
@@ -51,48 +57,28 @@ export function stackItems(items, { columns, columnWidth, gap }) {
   });
 }
 
-function snap(value) {
-  const ratio = globalThis.devicePixelRatio || 1;
-  return Math.round(value * ratio) / ratio;
-}
-
 export class Masonry {
-  #root;
   #columns = 0;
   #slots = new WeakMap(); // card -> {column, span, pinned}
-  #transforms = new WeakMap();
-  #widths = new WeakMap();
-
-  constructor(root) {
-    this.#root = root;
-  }
+  #seen = new WeakSet();
 
   /**
-   * Lays out `entries` ({element, pinned, span = 1}, in wall order); returns the elements placed
-   * for the first time.
+   * Lays out `entries` ({element, pinned, span = 1}, in wall order) in `region` (a content box).
+   * With `clip`, cards that would reach below the region are hidden instead of cut. Returns the
+   * elements placed for the first time.
    */
-  layout(entries) {
-    const style = getComputedStyle(this.#root);
-    const left = parseFloat(style.paddingLeft) || 0;
-    const top = parseFloat(style.paddingTop) || 0;
-    const inner = this.#root.clientWidth - left - (parseFloat(style.paddingRight) || 0);
-    const em = parseFloat(style.fontSize) || 16;
-    const gap = parseFloat(style.columnGap) || em;
-    const columns = columnCount(inner, em);
-    const columnWidth = Math.max(1, (inner - gap * (columns - 1)) / columns);
+  layout(entries, region, { clip = false } = {}) {
+    const { em, gap } = region;
+    const columns = columnCount(region.width, em);
+    const columnWidth = Math.max(1, (region.width - gap * (columns - 1)) / columns);
     if (columns !== this.#columns) {
       this.#columns = columns;
       this.#slots = new WeakMap();
-      this.#root.dataset.columns = String(columns);
     }
 
     const spans = entries.map(({ span = 1 }) => Math.max(1, Math.min(span, columns)));
     entries.forEach(({ element }, i) => {
-      const width = `${snap(spans[i] * columnWidth + (spans[i] - 1) * gap)}px`;
-      if (this.#widths.get(element) !== width) {
-        element.style.width = width;
-        this.#widths.set(element, width);
-      }
+      sizeTo(element, spans[i] * columnWidth + (spans[i] - 1) * gap);
     });
     const heights = entries.map(({ element }) => element.getBoundingClientRect().height);
 
@@ -127,20 +113,34 @@ export class Masonry {
 
     const placedFirstTime = [];
     entries.forEach(({ element }, i) => {
-      const x = snap(left + places[i].x);
-      const y = snap(top + places[i].y);
-      const transform = `translate3d(${x}px, ${y}px, 0)`;
-      if (!this.#transforms.has(element)) placedFirstTime.push(element);
-      if (this.#transforms.get(element) !== transform) {
-        element.style.transform = transform;
-        this.#transforms.set(element, transform);
+      placeAt(element, region.x + places[i].x, region.y + places[i].y);
+      element.classList.toggle("card--offstage", clip && places[i].y + heights[i] > region.height);
+      if (!this.#seen.has(element)) {
+        this.#seen.add(element);
+        placedFirstTime.push(element);
       }
     });
     return placedFirstTime;
   }
+
+  /** Lets a card that leaves the masonry (e.g. to be shown large) start afresh when it returns. */
+  forget(element) {
+    this.#slots.delete(element);
+    this.#seen.delete(element);
+  }
 }
 
-function chooseColumnAt(fill, column, span, height, gap) {
-  const level = Math.max(...fill.slice(column, column + span));
-  for (let c = column; c < column + span; c++) fill[c] = level + height + gap;
+/** The "masonry" layout: every post in sticky columns, newest on top, the rest flowing below. */
+export class MasonryLayout {
+  #root;
+  #masonry = new Masonry();
+
+  constructor(root) {
+    this.#root = root;
+  }
+
+  arrange(entries) {
+    const cards = entries.map(({ post, element }) => ({ element, pinned: post.pinned === true }));
+    return this.#masonry.layout(cards, contentBox(this.#root));
+  }
 }
