@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import segno
@@ -15,6 +16,8 @@ def _code(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
 
 
+# Screens fetch the code on every page load; it only changes with the address or the title.
+@functools.lru_cache(maxsize=64)
 def qr_svg(url: str, *, title: str = "") -> bytes:
     buffer = io.BytesIO()
     _code(url).save(
@@ -31,6 +34,7 @@ def qr_svg(url: str, *, title: str = "") -> bytes:
     return buffer.getvalue()
 
 
+@functools.lru_cache(maxsize=64)
 def qr_png(url: str, *, scale: int = 16) -> bytes:
     buffer = io.BytesIO()
     _code(url).save(buffer, kind="png", scale=scale, border=4, dark=DARK, light=LIGHT)

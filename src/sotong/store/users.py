@@ -68,19 +68,22 @@ async def create_user(
     connection: AsyncConnection, email: str, role: Role, password_hash: str, now: datetime
 ) -> User:
     address = normalise_email(email)
-    if await find_user(connection, address) is not None:
-        raise EmailTaken(address)
-    user_id = await connection.scalar(
-        users.insert()
-        .values(
-            email=address,
-            role=role.value,
-            password_hash=password_hash,
-            created_at=now,
-            password_changed_at=now,
-        )
-        .returning(users.c.id)
-    )
+    try:
+        # A savepoint, so a taken address leaves the caller's transaction usable.
+        async with connection.begin_nested():
+            user_id = await connection.scalar(
+                users.insert()
+                .values(
+                    email=address,
+                    role=role.value,
+                    password_hash=password_hash,
+                    created_at=now,
+                    password_changed_at=now,
+                )
+                .returning(users.c.id)
+            )
+    except sa.exc.IntegrityError:
+        raise EmailTaken(address) from None
     return User(int(user_id or 0), address, role, password_hash, now)
 
 

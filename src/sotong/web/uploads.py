@@ -296,8 +296,7 @@ async def withdraw_upload(secret: str, request: Request, services: ServicesDep) 
         raise ApiError(403, "cross_site", "uploads are withdrawn from this site's own pages only")
     wall, status = await load_upload(services, secret)
     try:
-        await services.decisions.withdraw(wall, status["id"])
+        withdrawn = await services.decisions.withdraw(wall, status["id"])
     except PostNotFound:
         raise ApiError(404, "upload_not_found", "there is no upload with this link") from None
-    _, status = await load_upload(services, secret)
-    return JSONResponse(status, headers={"Cache-Control": "no-store"})
+    return JSONResponse(upload_status(withdrawn, True), headers={"Cache-Control": "no-store"})
