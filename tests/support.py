@@ -24,7 +24,7 @@ from sotong.config import (
     StorageSettings,
     WallSettings,
 )
-from sotong.domain import TokenScope
+from sotong.domain import Role, TokenScope
 from sotong.store import tokens
 from sotong.store.database import Database
 from sotong.store.walls import get_wall
@@ -210,3 +210,49 @@ def ingest_body(
         "text": text,
         **extra,
     }
+
+
+CONSOLE_PASSWORD = "console password 1"
+
+
+@dataclass
+class ConsoleUser:
+    """A signed-in console user's browser: its cookie jar and the session's CSRF token."""
+
+    client: httpx.AsyncClient
+    csrf: str
+
+    async def post_form(self, path: str, data: dict[str, Any] | None = None) -> httpx.Response:
+        return await self.client.post(path, data={"csrf_token": self.csrf, **(data or {})})
+
+    async def post_json(self, path: str, body: Any) -> httpx.Response:
+        return await self.client.post(path, json=body, headers={"X-CSRF-Token": self.csrf})
+
+
+def asgi_client(app: FastAPI) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+@contextlib.asynccontextmanager
+async def console_user(
+    app: FastAPI, role: Role = Role.OWNER, email: str | None = None, *, url: str | None = None
+) -> AsyncIterator[ConsoleUser]:
+    """A new console user of `role`, signed in through the login form; with `url`, over HTTP to
+    that server (streams need a real server), else straight to the app."""
+    from sotong.accounts.service import add_user
+    from sotong.clock import utc_now
+
+    email = email or f"{role.value}@example.org"
+    db: Database = app.state.services.db
+    await add_user(db, email, role, CONSOLE_PASSWORD, utc_now(), actor="test")
+    client = httpx.AsyncClient(base_url=url, timeout=10) if url else asgi_client(app)
+    async with client:
+        signed_in = await client.post(
+            "/admin/login", data={"email": email, "password": CONSOLE_PASSWORD}
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        page = (await client.get("/admin/password")).text
+        marker = 'name="csrf_token" value="'
+        start = page.index(marker) + len(marker)
+        yield ConsoleUser(client, page[start : page.index('"', start)])

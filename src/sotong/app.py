@@ -7,7 +7,6 @@ import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -19,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from sotong import __version__
 from sotong.clock import utc_now
 from sotong.config import ConfigError, Settings
+from sotong.domain import StoredEvent
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
 from sotong.live.redis_bus import RedisBus
@@ -29,14 +29,24 @@ from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.pipeline.media import MediaStep
+from sotong.registry import WallRegistry
 from sotong.sources.base import Source, SourceContext, SourceSupervisor
+from sotong.sources.http import http_client
 from sotong.sources.leadership import Leadership, PostgresLeadership, SoleLeadership
-from sotong.sources.registry import SOURCE_TYPES, build_source
+from sotong.sources.registry import (
+    ConfiguredSource,
+    SourceTableError,
+    runnable_sources,
+    wall_sources,
+)
 from sotong.store.database import Database
 from sotong.store.posts import pending_counts
-from sotong.store.walls import sync_walls
+from sotong.store.walls import WallRecord, sync_walls
 from sotong.web import api, health, pages, uploads
+from sotong.web.console import live as console_live
 from sotong.web.console import routes as console
+from sotong.web.console import tokens as console_tokens
+from sotong.web.console import walls as console_walls
 from sotong.web.console.session import LoginRequired, login_url
 from sotong.web.errors import install_error_handlers
 from sotong.web.limits import BodyLimitMiddleware
@@ -47,51 +57,24 @@ from sotong.web.security import SecurityHeadersMiddleware
 from sotong.web.services import Services
 
 logger = logging.getLogger("sotong")
-
-
-@dataclass(frozen=True, slots=True)
-class ConfiguredSource:
-    wall_slug: str
-    key: str
-    type: str
-    location: str
-    source: Source
+Run = tuple[Source, SourceContext]
 
 
 def configured_sources(
     settings: Settings, config_name: str = "config", env: Mapping[str, str] | None = None
 ) -> list[ConfiguredSource]:
-    """Every enabled source, built; a bad table raises ConfigError naming it."""
+    """Every enabled source of the config file's walls, built; a bad table raises ConfigError
+    naming it."""
     env = os.environ if env is None else env
     found = []
     for wall_index, wall in enumerate(settings.walls):
-        for index, table in enumerate(wall.sources):
-            location = f"walls[{wall_index}].sources[{index}]"
-            if table.type not in SOURCE_TYPES:
-                known = ", ".join(sorted(SOURCE_TYPES))
-                raise ConfigError(
-                    config_name,
-                    f"{location}.type",
-                    f"unknown source type {table.type!r} (known: {known})",
-                )
-            if not table.enabled:
-                continue
-            try:
-                source = build_source(table.type, table.options, env)
-            except (ValueError, TypeError) as exc:
-                raise ConfigError(config_name, location, str(exc)) from None
-            key = table.name or f"{table.type}-{index}"
-            found.append(ConfiguredSource(wall.slug, key, table.type, location, source))
+        try:
+            found += wall_sources(wall, env)
+        except SourceTableError as error:
+            raise ConfigError(
+                config_name, f"walls[{wall_index}].{error.location}", error.problem
+            ) from None
     return found
-
-
-def http_client(settings: Settings) -> httpx.AsyncClient:
-    """The client sources share: modest timeouts, an honest User-Agent, no redirects by default."""
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(10.0, read=30.0),
-        headers={"User-Agent": f"Sotong/{__version__} (+{settings.server.public_url})"},
-        limits=httpx.Limits(max_connections=50, max_keepalive_connections=10),
-    )
 
 
 def build_bus(settings: Settings) -> Bus:
@@ -111,6 +94,7 @@ def gauges_refresher(
             metrics.source_up.labels(key, state).set(1 if state == "up" else 0)
         async with services.db.read() as connection:
             waiting = await pending_counts(connection)
+        metrics.queue_depth.clear()
         for wall in services.walls.values():
             metrics.queue_depth.labels(wall.slug).set(waiting.get(wall.id, 0))
 
@@ -177,8 +161,10 @@ def create_app(settings: Settings) -> FastAPI:
         max_pixels=settings.media.max_pixels,
     )
     fetcher = fetch_client(timeout=settings.media.fetch_timeout_seconds)
+    registry = WallRegistry(db, bus)
     services = Services(
         settings=settings,
+        registry=registry,
         db=db,
         bus=bus,
         hub=hub,
@@ -190,34 +176,47 @@ def create_app(settings: Settings) -> FastAPI:
         upload_guard=UploadGuard.from_settings(settings.uploads),
         media=pool,
     )
-    sources = configured_sources(settings)
+    configured_sources(settings)  # a bad source table in the file stops the start, named
+
+    def source_runs(record: WallRecord, http: httpx.AsyncClient) -> list[Run]:
+        return [
+            (
+                configured.source,
+                SourceContext(record.wall, configured.key, services.pipeline, db, media_dir, http),
+            )
+            for configured in runnable_sources(record.settings, os.environ)
+        ]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await db.upgrade()
         async with db.write() as connection:
-            walls = await sync_walls(connection, settings.walls, utc_now())
-        services.walls = {wall.slug: wall for wall in walls}
-        await bus.start(hub.deliver, hub.catch_up)
+            await sync_walls(connection, settings.walls, utc_now())
+        await registry.load()
+
+        async def deliver(event: StoredEvent) -> None:
+            await registry.observe(event)
+            await hub.deliver(event)
+
+        async def resync() -> None:
+            await registry.refresh_all()
+            await hub.catch_up()
+
+        await bus.start(deliver, resync)
         http = http_client(settings)
         leadership = build_leadership(db)
         supervisor = SourceSupervisor(
-            [
-                (
-                    configured.source,
-                    SourceContext(
-                        services.walls[configured.wall_slug],
-                        configured.key,
-                        services.pipeline,
-                        db,
-                        media_dir,
-                        http,
-                    ),
-                )
-                for configured in sources
-            ],
+            [run for record in registry.records() for run in source_runs(record, http)],
             leadership=leadership,
         )
+
+        async def restart_sources(old: WallRecord | None, new: WallRecord | None) -> None:
+            if old is not None and new is not None and old.settings == new.settings:
+                return
+            slug = (new or old).wall.slug  # type: ignore[union-attr]
+            await supervisor.replace_wall(slug, source_runs(new, http) if new else [])
+
+        registry.on_change(restart_sources)
         app.state.supervisor = supervisor
         metrics.refresh_with(gauges_refresher(services, supervisor))
         supervisor.start()
@@ -260,6 +259,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(uploads.router)
     app.include_router(console.router)
+    app.include_router(console_walls.router)
+    app.include_router(console_tokens.router)
+    app.include_router(console_live.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))

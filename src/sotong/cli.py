@@ -138,7 +138,8 @@ def serve(config_path: Path | None, host: str | None, port: int | None, log_leve
 @config_option
 def check(config_path: Path | None) -> None:
     """Validate the configuration, reach the database and try every source once."""
-    from sotong.app import configured_sources, http_client
+    from sotong.app import configured_sources
+    from sotong.sources.http import http_client
 
     settings = _load(config_path)
     try:

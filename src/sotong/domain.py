@@ -32,6 +32,17 @@ class EventType(enum.StrEnum):
     RESET = "reset"
     POST = "post"
     REMOVE = "remove"
+    WALL = "wall"  # the wall's public settings changed (title, hashtags, layout...)
+    QUEUED = "queued"  # a post waits for a decision, or a waiting post changed
+    UNQUEUED = "unqueued"  # a waiting post was decided, withdrawn or deleted
+
+    @property
+    def private(self) -> bool:
+        """Only the console's moderation stream carries private events; screens never see them."""
+        return self in _PRIVATE_EVENTS
+
+
+_PRIVATE_EVENTS = frozenset({EventType.QUEUED, EventType.UNQUEUED})
 
 
 class TokenScope(enum.StrEnum):
@@ -71,7 +82,9 @@ class Author:
     name: str
     handle: str | None = None
     avatar_url: str | None = None
-    key: str | None = None  # who they are when no handle says it (an uploader's device)
+    # Who they are for bans and caps: given by a source when no handle says it (an uploader's
+    # device); filled from the store when a post is read back. Never shown publicly.
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

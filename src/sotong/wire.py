@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from sotong.config import WallSettings
 from sotong.domain import Media, Post, Wall
 
 
@@ -52,6 +53,15 @@ def post_to_wire(post: Post) -> dict[str, Any]:
     }
 
 
+def post_to_console_wire(post: Post) -> dict[str, Any]:
+    """A post as moderators see it: with why it waits and whose it is (for bans and caps)."""
+    return {
+        **post_to_wire(post),
+        "reason": post.reason,
+        "author_key": post.author.key,
+    }
+
+
 def wall_to_wire(wall: Wall) -> dict[str, Any]:
     return {
         "slug": wall.slug,
@@ -59,6 +69,21 @@ def wall_to_wire(wall: Wall) -> dict[str, Any]:
         "hashtags": list(wall.hashtags),
         "locale": wall.locale,
         "moderation": wall.moderation.value,
+    }
+
+
+def wall_settings_to_wire(settings: WallSettings, version: int) -> dict[str, Any]:
+    """What screens may know of a wall's configuration (never its sources or rules)."""
+    return {
+        "slug": settings.slug,
+        "title": settings.title,
+        "hashtags": list(settings.hashtags),
+        "locale": settings.locale,
+        "moderation": settings.moderation,
+        "layout": settings.layout,
+        "uploads": settings.uploads,
+        "show_qr": settings.show_qr,
+        "version": version,
     }
 
 

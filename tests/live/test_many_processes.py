@@ -167,7 +167,7 @@ async def test_a_source_runs_once_and_another_process_takes_over(
         states = {}
         for server in servers:
             body = (await client.get(f"{server.url}/readyz")).json()
-            states[server.url] = body["sources"]["demo-0"]["state"]
+            states[server.url] = body["sources"]["seoul2017/demo-0"]["state"]
         leaders = [s for s in servers if states[s.url] != "standby"]
         standby = [s for s in servers if states[s.url] == "standby"]
         assert len(leaders) == 1

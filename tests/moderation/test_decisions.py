@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from sotong.domain import Author, DecisionAction, EventType, Post, PostStatus
-from sotong.moderation.decisions import apply_action, screen_change
+from sotong.moderation.decisions import apply_action
+from sotong.pipeline.ingest import change_events
 
 NOW = datetime(2017, 11, 10, tzinfo=UTC)
 
@@ -55,10 +56,28 @@ def test_transitions(
     before = post(start)
     after = apply_action(before, action, NOW)
     assert (after.status, after.pinned) == (status, pinned)
-    change = screen_change(before, after)
-    assert (change[0] if change else None) == event
+    screen = [kind for kind, _ in change_events(before, after) if not kind.private]
+    assert screen == ([event] if event else [])
     if after.visible:
         assert after.shown_at is not None
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "moderation"),
+    [
+        (PostStatus.PENDING, DecisionAction.APPROVE, [EventType.UNQUEUED]),
+        (PostStatus.PENDING, DecisionAction.REJECT, [EventType.UNQUEUED]),
+        (PostStatus.PENDING, DecisionAction.UNPIN, []),
+        (PostStatus.APPROVED, DecisionAction.REJECT, []),
+        (PostStatus.REJECTED, DecisionAction.APPROVE, []),
+    ],
+)
+def test_the_queue_hears_when_a_waiting_post_is_decided(
+    start: PostStatus, action: DecisionAction, moderation: list[EventType]
+) -> None:
+    before = post(start)
+    events = change_events(before, apply_action(before, action, NOW))
+    assert [kind for kind, _ in events if kind.private] == moderation
 
 
 def test_feature_on_screen_keeps_shown_at() -> None:

@@ -23,8 +23,14 @@ from tests.support import make_settings, make_token, running_app
 
 PASSWORD = "matrix password 1"
 FRAMEWORK_ROUTES = {"/openapi.json"}
-STREAMS = {"/api/v1/walls/{slug}/events"}  # public, and never ends; tests/web/test_stream.py
-PATH_VALUES = {"slug": "seoul2017", "post_id": "01J0000000000000000000000Z", "secret": "A" * 32}
+# Streams never end: tests/web/test_stream.py and tests/web/console/test_live.py check who gets one.
+STREAMS = {"/api/v1/walls/{slug}/events", "/admin/api/walls/{slug}/events"}
+PATH_VALUES = {
+    "slug": "seoul2017",
+    "post_id": "01J0000000000000000000000Z",
+    "secret": "A" * 32,
+    "token_id": "1",
+}
 WEAKER_ROLE = {Role.OWNER: Role.MODERATOR, Role.MODERATOR: Role.JUDGE}
 WEAKER_SCOPE = {TokenScope.INGEST: TokenScope.READ, TokenScope.MODERATE: TokenScope.INGEST}
 

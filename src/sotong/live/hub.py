@@ -24,8 +24,9 @@ HEARTBEAT_SEQ = -1
 
 
 class Viewer:
-    def __init__(self, wall_id: int, queue_size: int) -> None:
+    def __init__(self, wall_id: int, queue_size: int, *, private: bool = False) -> None:
         self.wall_id = wall_id
+        self.private = private  # a console moderation stream: it also gets private events
         self._queue: asyncio.Queue[Frame | None] = asyncio.Queue(queue_size)
         self.closed = False
 
@@ -94,9 +95,9 @@ class LiveHub:
     def viewer_count(self) -> int:
         return sum(len(channel.viewers) for channel in self._channels.values())
 
-    async def subscribe(self, wall_id: int) -> Viewer:
+    async def subscribe(self, wall_id: int, *, private: bool = False) -> Viewer:
         """Register a viewer before it reads its snapshot, so no event can fall between the two."""
-        viewer = Viewer(wall_id, self._queue_size)
+        viewer = Viewer(wall_id, self._queue_size, private=private)
         channel = self._channels.get(wall_id)
         if channel is None:
             channel = self._channels[wall_id] = _Channel()
@@ -175,7 +176,14 @@ class LiveHub:
 
     def _broadcast(self, channel: _Channel, event: StoredEvent) -> None:
         item = (event.seq, event_frame(event))
-        dropped = sum(1 for viewer in list(channel.viewers) if not viewer.offer(item))
+        # Screens get an empty frame for a private event: it moves their position on, and
+        # nothing is written to them.
+        public = (event.seq, b"") if event.type.private else item
+        dropped = sum(
+            1
+            for viewer in list(channel.viewers)
+            if not viewer.offer(item if viewer.private else public)
+        )
         metrics = self._metrics
         metrics.events.labels(event.type.value).inc()
         metrics.frames.inc(len(channel.viewers))

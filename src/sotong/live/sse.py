@@ -16,3 +16,8 @@ def frame(seq: int, event_type: EventType | str, data: str) -> bytes:
 
 def event_frame(event: StoredEvent) -> bytes:
     return frame(event.seq, event.type, event.data)
+
+
+def frame_for(event: StoredEvent, *, private: bool) -> bytes:
+    """The event's frame for a viewer; empty for a private event and a public viewer."""
+    return event_frame(event) if private or not event.type.private else b""

@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from sotong.clock import Clock, utc_now
-from sotong.domain import DecisionAction, EventType, Post, PostStatus, Wall
+from sotong.domain import DecisionAction, Post, PostStatus, Wall
 from sotong.live.bus import Bus
-from sotong.pipeline.ingest import post_event, remove_event
+from sotong.pipeline.ingest import change_events
 from sotong.store import events, posts, uploads
 from sotong.store.database import Database
 
@@ -47,14 +47,6 @@ def apply_action(post: Post, action: DecisionAction, now: datetime) -> Post:
             return replace(post, featured=False)
 
 
-def screen_change(before: Post, after: Post) -> tuple[EventType, str] | None:
-    if after.visible and after != before:
-        return post_event(after)
-    if before.visible and not after.visible:
-        return remove_event(after.id)
-    return None
-
-
 class Decisions:
     def __init__(self, db: Database, bus: Bus, *, clock: Clock = utc_now) -> None:
         self._db = db
@@ -71,9 +63,8 @@ class Decisions:
             if after != before:
                 await posts.update_post(connection, after)
             await posts.record_decision(connection, after, wall.id, action, actor, None, now)
-            change = screen_change(before, after)
             stored = await events.append_events(
-                connection, wall.id, [change] if change else [], now
+                connection, wall.id, change_events(before, after), now
             )
         await self._bus.publish(stored)
         return after
@@ -92,9 +83,8 @@ class Decisions:
             await posts.update_post(connection, after)
             await posts.record_decision(connection, after, wall.id, WITHDRAW, UPLOADER, None, now)
             await uploads.mark_withdrawn(connection, post_id, now)
-            change = screen_change(before, after)
             stored = await events.append_events(
-                connection, wall.id, [change] if change else [], now
+                connection, wall.id, change_events(before, after), now
             )
         await self._bus.publish(stored)
         return after

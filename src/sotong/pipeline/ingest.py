@@ -28,7 +28,7 @@ from sotong.pipeline.normalise import normalise
 from sotong.pipeline.sanitise import sanitise_html
 from sotong.store import cursors, events, posts
 from sotong.store.database import Database
-from sotong.wire import dumps, post_to_wire
+from sotong.wire import dumps, post_to_console_wire, post_to_wire
 
 IGNORED_NO_TAG = "no matching hashtag"
 REASON_DELETED = "deleted at its source"
@@ -64,6 +64,28 @@ def post_event(post: Post) -> tuple[EventType, str]:
 
 def remove_event(post_id: str) -> tuple[EventType, str]:
     return EventType.REMOVE, dumps({"id": post_id})
+
+
+def queued_event(post: Post) -> tuple[EventType, str]:
+    return EventType.QUEUED, dumps(post_to_console_wire(post))
+
+
+def unqueued_event(post: Post) -> tuple[EventType, str]:
+    return EventType.UNQUEUED, dumps({"id": post.id, "status": post.status.value})
+
+
+def change_events(before: Post, after: Post) -> list[tuple[EventType, str]]:
+    """What screens and the moderation queue must hear about a post that changed."""
+    found = []
+    if before.status is PostStatus.PENDING and after.status is not PostStatus.PENDING:
+        found.append(unqueued_event(after))
+    elif after.status is PostStatus.PENDING and after != before:
+        found.append(queued_event(after))
+    if after.visible and after != before:
+        found.append(post_event(after))
+    elif before.visible and not after.visible:
+        found.append(remove_event(after.id))
+    return found
 
 
 class IngestPipeline:
@@ -131,7 +153,8 @@ class IngestPipeline:
             wall_slug=wall.slug,
             source=clean.source,
             external_id=clean.external_id,
-            author=clean.author,
+            # Keyed now, so the queue, bans and caps see the same author the store will.
+            author=replace(clean.author, key=posts.author_key(clean.author)),
             text=clean.text,
             html=sanitise_html(clean.html),
             tags=tags,
@@ -184,6 +207,8 @@ class IngestPipeline:
                     )
                     if outcome.created and post.visible:
                         by_wall.setdefault(unit.wall.id, []).append(post_event(post))
+                    elif outcome.created and post.status is PostStatus.PENDING:
+                        by_wall.setdefault(unit.wall.id, []).append(queued_event(post))
                 if unit.cursor is not None:
                     await cursors.save_cursor(
                         self._db, connection, unit.wall.id, unit.cursor, unit.received_at
@@ -219,12 +244,9 @@ class IngestPipeline:
             for post in found:
                 if post.status is PostStatus.REMOVED:
                     continue
-                await posts.update_post(
-                    connection,
-                    replace(post, status=PostStatus.REMOVED, reason=REASON_DELETED),
-                )
-                if post.visible:
-                    new_events.append(remove_event(post.id))
+                removed = replace(post, status=PostStatus.REMOVED, reason=REASON_DELETED)
+                await posts.update_post(connection, removed)
+                new_events += change_events(post, removed)
             if cursor is not None:
                 await cursors.save_cursor(self._db, connection, wall.id, cursor, now)
             stored_events = await events.append_events(connection, wall.id, new_events, now)
@@ -275,10 +297,7 @@ class IngestPipeline:
                 await posts.update_post(connection, after)
                 if after.media != before.media:
                     await posts.replace_media(connection, after)
-                if before.visible and not after.visible:
-                    new_events.append(remove_event(after.id))
-                elif after.visible:
-                    new_events.append(post_event(after))
+                new_events += change_events(before, after)
             if cursor is not None and not unseen:
                 await cursors.save_cursor(self._db, connection, wall.id, cursor, now)
             stored_events = await events.append_events(connection, wall.id, new_events, now)

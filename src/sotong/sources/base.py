@@ -189,6 +189,9 @@ class Backoff:
 
 
 class SourceSupervisor:
+    """Runs every source, each in its own task; the sources of one wall can be replaced while the
+    others keep running (a wall edited in the console)."""
+
     def __init__(
         self,
         runs: Sequence[tuple[Source, SourceContext]],
@@ -199,22 +202,46 @@ class SourceSupervisor:
         self._runs = list(runs)
         self._backoff = backoff or Backoff()
         self._leadership = leadership or SoleLeadership()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._started = False
 
     @property
     def health(self) -> dict[str, SourceHealth]:
-        return {context.key: context.health for _, context in self._runs}
+        """Each source's health, named `wall/source`."""
+        return {f"{context.wall.slug}/{context.key}": context.health for _, context in self._runs}
 
     def start(self) -> None:
-        for source, context in self._runs:
-            self._tasks.append(asyncio.create_task(self._lead(source, context), name=context.key))
+        self._started = True
+        for run in self._runs:
+            self._start(run)
+
+    def _start(self, run: tuple[Source, SourceContext]) -> None:
+        source, context = run
+        self._tasks[id(context)] = asyncio.create_task(
+            self._lead(source, context), name=f"{context.wall.slug}/{context.key}"
+        )
+
+    async def replace_wall(
+        self, wall_slug: str, runs: Sequence[tuple[Source, SourceContext]]
+    ) -> None:
+        """Stop the sources of a wall and run these instead (none: the wall stopped)."""
+        leaving = [run for run in self._runs if run[1].wall.slug == wall_slug]
+        await self._stop([context for _, context in leaving])
+        self._runs = [run for run in self._runs if run[1].wall.slug != wall_slug] + list(runs)
+        if self._started:
+            for run in runs:
+                self._start(run)
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        await self._stop([context for _, context in self._runs])
+        self._started = False
+
+    async def _stop(self, contexts: Sequence[SourceContext]) -> None:
+        tasks = [self._tasks.pop(id(context)) for context in contexts if id(context) in self._tasks]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._tasks.clear()
-        for _, context in self._runs:
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for context in contexts:
             context.health.state = "stopped"
 
     async def _lead(self, source: Source, context: SourceContext) -> None:

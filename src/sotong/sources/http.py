@@ -9,9 +9,20 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from sotong import __version__
+from sotong.config import Settings
 from sotong.sources.base import SourceInvalidPayload, SourceUnavailable
 
 MAX_WAIT_SECONDS = 3600.0
+
+
+def http_client(settings: Settings) -> httpx.AsyncClient:
+    """The client sources share: modest timeouts, an honest User-Agent, no redirects by default."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(10.0, read=30.0),
+        headers={"User-Agent": f"Sotong/{__version__} (+{settings.server.public_url})"},
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=10),
+    )
 
 
 @contextmanager

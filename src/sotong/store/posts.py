@@ -157,6 +157,7 @@ _POST_COLUMNS = (
     authors.c.name.label("author_name"),
     authors.c.handle.label("author_handle"),
     authors.c.avatar_url.label("author_avatar_url"),
+    authors.c.key.label("author_key"),
 )
 
 
@@ -197,7 +198,9 @@ async def _load(connection: AsyncConnection, query: sa.Select[Any]) -> list[Post
             wall_slug=row.wall_slug,
             source=row.source,
             external_id=row.external_id,
-            author=Author(row.author_name, row.author_handle, row.author_avatar_url),
+            author=Author(
+                row.author_name, row.author_handle, row.author_avatar_url, row.author_key
+            ),
             text=row.text,
             html=row.html,
             tags=tuple(row.tags),

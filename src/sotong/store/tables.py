@@ -56,6 +56,14 @@ walls = sa.Table(
     sa.Column("last_event_seq", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # The wall's whole configuration (`WallSettings` as JSON); the columns above mirror what
+    # queries need. `origin` is "config" (the file) or "console"; `config_hash` is the file's
+    # version of the wall last applied, so a console edit stands until the file itself changes.
+    sa.Column("settings", JsonType, nullable=False, server_default="{}"),
+    sa.Column("origin", sa.String(16), nullable=False, server_default="config"),
+    sa.Column("config_hash", sa.String(64)),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("archived_at", UTCDateTime),
 )
 
 authors = sa.Table(
@@ -215,4 +223,21 @@ audit_log = sa.Table(
     sa.Column("post_id", sa.String(26)),
     sa.Column("detail", JsonType, nullable=False),
     sa.Index("ix_audit_log_at", "at"),
+)
+
+author_bans = sa.Table(
+    "author_bans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    # NULL: banned from every wall.
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE")),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("author_key", sa.String(300), nullable=False),
+    sa.Column("author_name", sa.String(300), nullable=False),
+    sa.Column("reason", sa.String(300)),
+    sa.Column("created_by", sa.String(400), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("lifted_at", UTCDateTime),
+    sa.Column("lifted_by", sa.String(400)),
+    sa.Index("ix_author_bans_author", "source", "author_key"),
 )

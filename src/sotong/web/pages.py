@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
 from sotong.media.qr import qr_png, qr_svg
+from sotong.web import translations
 from sotong.web.errors import ApiError
 from sotong.web.i18n import MESSAGES, messages
 from sotong.web.policy import policy
@@ -58,7 +59,9 @@ def page_headers(*, embeddable: bool) -> dict[str, str]:
 
 
 def build_templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=TEMPLATES_DIR)
+    templates = Jinja2Templates(directory=TEMPLATES_DIR)
+    translations.install(templates.env)
+    return templates
 
 
 def _render_wall(request: Request, services: Services, slug: str, *, embed: bool) -> Response:

@@ -14,7 +14,9 @@ from sotong.media.pool import MediaPool
 from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
+from sotong.registry import WallRegistry
 from sotong.store.database import Database
+from sotong.store.walls import WallRecord
 from sotong.web.console.throttle import LoginThrottle
 from sotong.web.errors import ApiError
 from sotong.web.rate_limit import UploadGuard
@@ -23,6 +25,7 @@ from sotong.web.rate_limit import UploadGuard
 @dataclass(slots=True)
 class Services:
     settings: Settings
+    registry: WallRegistry
     db: Database
     bus: Bus
     hub: LiveHub
@@ -32,7 +35,11 @@ class Services:
     upload_guard: UploadGuard
     media: MediaPool | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
-    walls: dict[str, Wall] = field(default_factory=dict)
+
+    @property
+    def walls(self) -> dict[str, Wall]:
+        """The walls being served, by slug (kept current by the registry)."""
+        return self.registry.walls
 
     def wall(self, slug: str) -> Wall:
         wall = self.walls.get(slug)
@@ -45,12 +52,15 @@ class Services:
             raise ApiError(503, "media_unavailable", "image processing is not running")
         return self.media
 
+    def wall_record(self, slug: str) -> WallRecord:
+        record = self.registry.record(slug)
+        if record is None:
+            raise ApiError(404, "wall_not_found", f"there is no wall {slug!r}")
+        return record
+
     def wall_settings(self, slug: str) -> WallSettings:
-        """The configured display and upload settings of an existing wall."""
-        for configured in self.settings.walls:
-            if configured.slug == slug:
-                return configured
-        raise ApiError(404, "wall_not_found", f"there is no wall {slug!r}")
+        """The whole configuration of a served wall."""
+        return self.wall_record(slug).settings
 
 
 async def get_services(request: Request) -> Services:

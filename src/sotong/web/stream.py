@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 from sotong.config import LiveSettings
 from sotong.domain import EventType, Wall
@@ -22,7 +22,11 @@ def parse_last_event_id(header: str | None, query: str | None) -> int | None:
     return None
 
 
-async def _reset(db: Database, wall: Wall, settings: LiveSettings) -> tuple[int, bytes]:
+Snapshot = Callable[[], Awaitable[tuple[int, bytes]]]
+"""Where a stream starts without a replay: the last event id and a `reset` frame."""
+
+
+async def screen_snapshot(db: Database, wall: Wall, settings: LiveSettings) -> tuple[int, bytes]:
     async with db.read(snapshot=True) as connection:
         seq = await last_event_seq(connection, wall.id)
         posts = await screen_posts(connection, wall.id, settings.snapshot_size)
@@ -31,7 +35,7 @@ async def _reset(db: Database, wall: Wall, settings: LiveSettings) -> tuple[int,
 
 
 async def _replay(
-    db: Database, wall: Wall, after: int, limit: int
+    db: Database, wall: Wall, after: int, limit: int, *, private: bool = False
 ) -> list[tuple[int, bytes]] | None:
     """Events after `after`, or None when they can't all be replayed (too many, or too old)."""
     async with db.read(snapshot=True) as connection:
@@ -41,35 +45,52 @@ async def _replay(
         found = await event_log.events_after(connection, wall.id, after, limit + 1)
     if len(found) > limit or (found and found[0].seq != after + 1):
         return None
-    return [(event.seq, sse.event_frame(event)) for event in found]
+    return [(event.seq, sse.frame_for(event, private=private)) for event in found]
 
 
-async def _missed(db: Database, wall: Wall, after: int, before: int) -> list[bytes] | None:
+async def _missed(
+    db: Database, wall: Wall, after: int, before: int, *, private: bool = False
+) -> list[bytes] | None:
     """The frames of the events between two sequence numbers, or None if the log lacks some."""
     async with db.read() as connection:
         found = await event_log.events_after(connection, wall.id, after, before - after - 1)
     if [event.seq for event in found] != list(range(after + 1, before)):
         return None
-    return [sse.event_frame(event) for event in found]
+    return [sse.frame_for(event, private=private) for event in found]
 
 
 async def wall_stream(
-    db: Database, hub: LiveHub, wall: Wall, settings: LiveSettings, last_event_id: int | None
+    db: Database,
+    hub: LiveHub,
+    wall: Wall,
+    settings: LiveSettings,
+    last_event_id: int | None,
+    *,
+    private: bool = False,
+    snapshot: Snapshot | None = None,
 ) -> AsyncGenerator[bytes, None]:
-    viewer = await hub.subscribe(wall.id)
+    """A screen's stream (public events), or with `private` the console's (every event, and its
+    own snapshot)."""
+    viewer = await hub.subscribe(wall.id, private=private)
     try:
         yield sse.PREAMBLE
         replay = None
         if last_event_id is not None:
-            replay = await _replay(db, wall, last_event_id, settings.replay_limit)
+            replay = await _replay(db, wall, last_event_id, settings.replay_limit, private=private)
         if replay is None:
-            position, reset_frame = await _reset(db, wall, settings)
+            if snapshot is None:
+                position, reset_frame = await screen_snapshot(db, wall, settings)
+            else:
+                position, reset_frame = await snapshot()
             yield reset_frame
         else:
             position = last_event_id if last_event_id is not None else 0
+            frames = []
             for seq, frame in replay:
-                yield frame
+                frames.append(frame)
                 position = seq
+            if any(frames):
+                yield b"".join(frames)
         while True:
             try:
                 # Under load several events wait in the queue: one write for all of them is far
@@ -85,13 +106,13 @@ async def wall_stream(
                 if seq <= position:
                     continue
                 if seq > position + 1:
-                    missed = await _missed(db, wall, position, seq)
+                    missed = await _missed(db, wall, position, seq, private=private)
                     if missed is None:
                         return  # the screen reconnects and replays from its last id
                     chunk += missed
                 chunk.append(frame)
                 position = seq
-            if chunk:
+            if any(chunk):
                 yield b"".join(chunk)
     finally:
         hub.unsubscribe(viewer)

@@ -461,7 +461,7 @@ async def test_jetstream_failure_table(
         await screen.until(lambda s: set(wanted[:3]) <= s.external_ids)
         await jet.publish(post_event(ALICE, "3ltable3", f"표 3 {TAG}"))
         await screen.until(lambda s: set(wanted) == s.external_ids)
-        assert supervisor.health[context.key].state == "up"
+        assert supervisor.health[f"{context.wall.slug}/{context.key}"].state == "up"
     assert context.health.posts_today == 4
     assert await stored_external_ids(sqlite_db, context.wall.id) == sorted(wanted)
     assert sorted(p["external_id"] for p in screen.post_events) == sorted(wanted)

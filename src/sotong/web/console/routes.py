@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
-from sotong import __version__
 from sotong.accounts.passwords import (
     MAX_LENGTH,
+    MIN_LENGTH,
     WeakPassword,
     hash_password,
     needs_rehash,
@@ -19,7 +18,9 @@ from sotong.accounts.passwords import (
 )
 from sotong.clock import utc_now
 from sotong.store import audit, users
-from sotong.web.console.messages import console_messages
+from sotong.store.posts import pending_counts
+from sotong.web.console.nav import wall_sections
+from sotong.web.console.render import FORM_LIMITS, field, render, text
 from sotong.web.console.session import (
     CSRF_FIELD,
     SESSION_COOKIE,
@@ -33,39 +34,13 @@ from sotong.web.console.session import (
 )
 from sotong.web.errors import ApiError
 from sotong.web.origin import is_cross_site
-from sotong.web.pages import page_headers, page_locale, upload_page_url
+from sotong.web.pages import upload_page_url
 from sotong.web.policy import policy
 from sotong.web.services import Services, get_services
 from sotong.web.uploads import address_of
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 ServicesDep = Annotated[Services, Depends(get_services)]
-FORM_LIMITS: dict[str, Any] = {"max_files": 0, "max_fields": 10, "max_part_size": 4 * MAX_LENGTH}
-
-
-def _render(
-    request: Request,
-    name: str,
-    context: dict[str, Any],
-    *,
-    status_code: int = 200,
-) -> Response:
-    locale = page_locale(request, "ko")
-    templates: Jinja2Templates = request.app.state.templates
-    headers = page_headers(embeddable=False)
-    headers["Cache-Control"] = "no-store"
-    return templates.TemplateResponse(
-        request,
-        f"admin/{name}",
-        {"t": console_messages(locale), "locale": locale, "asset_version": __version__, **context},
-        status_code=status_code,
-        headers=headers,
-    )
-
-
-def _field(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
 
 
 @router.get("/login")
@@ -73,7 +48,7 @@ def _field(form: Any, name: str) -> str:
 async def login_page(request: Request, services: ServicesDep, next: str = "/admin/") -> Response:
     if await current_session(request, services) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return _render(request, "login.html", {"next": safe_next(next), "error": None, "email": ""})
+    return render(request, "login.html", {"next": safe_next(next), "error": None, "email": ""})
 
 
 @router.post("/login")
@@ -82,15 +57,18 @@ async def login(request: Request, services: ServicesDep) -> Response:
     if is_cross_site(request, services.settings.server.public_url):
         raise ApiError(403, "cross_site", "sign in from this console's own page")
     async with request.form(**FORM_LIMITS) as form:
-        email = users.normalise_email(_field(form, "email"))
-        password = _field(form, "password")
-        next_url = safe_next(_field(form, "next"))
-    t = console_messages(page_locale(request, "ko"))
+        email = users.normalise_email(field(form, "email"))
+        password = field(form, "password")
+        next_url = safe_next(field(form, "next"))
+    _ = text(request)
     address = address_of(request)
     wait = services.login_throttle.wait(email, address)
     if wait:
-        context = {"next": next_url, "error": t["throttled"].format(seconds=wait), "email": email}
-        response = _render(request, "login.html", context, status_code=429)
+        error = _("Too many sign-in attempts. Try again in %(seconds)s seconds.") % {
+            "seconds": wait
+        }
+        context = {"next": next_url, "error": error, "email": email}
+        response = render(request, "login.html", context, status_code=429)
         response.headers["Retry-After"] = str(wait)
         return response
     async with services.db.read() as connection:
@@ -103,8 +81,12 @@ async def login(request: Request, services: ServicesDep) -> Response:
                 connection,
                 audit.AuditEntry(at=utc_now(), actor=f"user:{email}"[:400], action="login.failed"),
             )
-        context = {"next": next_url, "error": t["bad_login"], "email": email}
-        return _render(request, "login.html", context, status_code=401)
+        context = {
+            "next": next_url,
+            "error": _("The e-mail address or the password is wrong."),
+            "email": email,
+        }
+        return render(request, "login.html", context, status_code=401)
     now = utc_now()
     async with services.db.write() as connection:
         # A new token on every sign-in: a session id planted before login is never adopted.
@@ -128,7 +110,7 @@ async def login(request: Request, services: ServicesDep) -> Response:
 async def logout(request: Request, services: ServicesDep) -> Response:
     session = await require_signed_in(request, services)
     async with request.form(**FORM_LIMITS) as form:
-        check_csrf(request, session, _field(form, CSRF_FIELD))
+        check_csrf(request, session, field(form, CSRF_FIELD))
     async with services.db.write() as connection:
         await users.end_session(connection, request.cookies.get(SESSION_COOKIE, ""))
         await audit.record(
@@ -143,22 +125,29 @@ async def logout(request: Request, services: ServicesDep) -> Response:
 @policy("signed-in")
 async def home(request: Request, services: ServicesDep) -> Response:
     session = await require_signed_in(request, services)
-    walls = [
-        {
-            "wall": wall,
-            "upload_url": upload_page_url(services, wall.slug),
-            "uploads": services.wall_settings(wall.slug).uploads,
-        }
-        for wall in services.walls.values()
-    ]
-    return _render(request, "home.html", {"session": session, "walls": walls})
+    async with services.db.read() as connection:
+        waiting = await pending_counts(connection)
+    walls = []
+    for record in services.registry.records():
+        sections = wall_sections(record.wall.slug, session.user.role)
+        walls.append(
+            {
+                "wall": record.wall,
+                "home": sections[0]["href"] if sections else f"/w/{record.wall.slug}",
+                "sections": sections,
+                "waiting": waiting.get(record.wall.id, 0),
+                "upload_url": upload_page_url(services, record.wall.slug),
+                "uploads": record.settings.uploads,
+            }
+        )
+    return render(request, "home.html", {"walls": walls}, session=session)
 
 
 @router.get("/password")
 @policy("signed-in")
 async def password_page(request: Request, services: ServicesDep) -> Response:
     session = await require_signed_in(request, services)
-    return _render(request, "password.html", {"session": session, "error": None, "done": False})
+    return render(request, "password.html", {"error": None, "done": False}, session=session)
 
 
 @router.post("/password")
@@ -166,24 +155,27 @@ async def password_page(request: Request, services: ServicesDep) -> Response:
 async def change_password(request: Request, services: ServicesDep) -> Response:
     session = await require_signed_in(request, services)
     async with request.form(**FORM_LIMITS) as form:
-        check_csrf(request, session, _field(form, CSRF_FIELD))
-        current = _field(form, "current")
-        new = _field(form, "new")
-        confirm = _field(form, "confirm")
-    t = console_messages(page_locale(request, "ko"))
+        check_csrf(request, session, field(form, CSRF_FIELD))
+        current = field(form, "current")
+        new = field(form, "new")
+        confirm = field(form, "confirm")
+    _ = text(request)
     error: str | None = None
     if not await asyncio.to_thread(verify_password, session.user.password_hash, current):
-        error = t["wrong_current"]
+        error = _("The current password is wrong.")
     elif new != confirm:
-        error = t["mismatch"]
+        error = _("The two new passwords differ.")
     else:
         try:
             new_hash = await asyncio.to_thread(hash_password, new)
-        except WeakPassword as weak:
-            error = str(weak)
+        except WeakPassword:
+            error = _(
+                "Choose a password of %(minimum)s to %(maximum)s characters, with more than a "
+                "few different ones."
+            ) % {"minimum": MIN_LENGTH, "maximum": MAX_LENGTH}
     if error is not None:
-        context = {"session": session, "error": error, "done": False}
-        return _render(request, "password.html", context, status_code=422)
+        context = {"error": error, "done": False}
+        return render(request, "password.html", context, session=session, status_code=422)
     now = utc_now()
     async with services.db.write() as connection:
         await users.set_password(connection, session.user.id, new_hash, now)
@@ -193,4 +185,4 @@ async def change_password(request: Request, services: ServicesDep) -> Response:
         await audit.record(
             connection, audit.AuditEntry(at=now, actor=session.user.label, action="password.change")
         )
-    return _render(request, "password.html", {"session": session, "error": None, "done": True})
+    return render(request, "password.html", {"error": None, "done": True}, session=session)
