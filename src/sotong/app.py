@@ -17,8 +17,8 @@ from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
 from sotong.clock import utc_now
-from sotong.config import ConfigError, Settings
-from sotong.domain import StoredEvent
+from sotong.config import ConfigError, RuleSettings, Settings
+from sotong.domain import StoredEvent, Wall
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
 from sotong.live.redis_bus import RedisBus
@@ -29,6 +29,7 @@ from sotong.metrics import Metrics
 from sotong.moderation.decisions import Decisions
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.pipeline.media import MediaStep
+from sotong.pipeline.rules import RulesFor, RulesStep
 from sotong.registry import WallRegistry
 from sotong.sources.base import Source, SourceContext, SourceSupervisor
 from sotong.sources.http import http_client
@@ -45,6 +46,7 @@ from sotong.store.walls import WallRecord, sync_walls
 from sotong.web import api, health, pages, uploads
 from sotong.web.console import live as console_live
 from sotong.web.console import routes as console
+from sotong.web.console import rules as console_rules
 from sotong.web.console import tokens as console_tokens
 from sotong.web.console import walls as console_walls
 from sotong.web.console.session import LoginRequired, login_url
@@ -75,6 +77,14 @@ def configured_sources(
                 config_name, f"walls[{wall_index}].{error.location}", error.problem
             ) from None
     return found
+
+
+def rules_of(registry: WallRegistry) -> RulesFor:
+    def rules_for(wall: Wall) -> RuleSettings:
+        record = registry.by_id(wall.id)
+        return record.settings.rules if record else RuleSettings()
+
+    return rules_for
 
 
 def build_bus(settings: Settings) -> Bus:
@@ -169,7 +179,11 @@ def create_app(settings: Settings) -> FastAPI:
         bus=bus,
         hub=hub,
         pipeline=IngestPipeline(
-            db, bus, metrics=metrics, media=build_media_step(settings, db, pool, fetcher, metrics)
+            db,
+            bus,
+            metrics=metrics,
+            media=build_media_step(settings, db, pool, fetcher, metrics),
+            rules=RulesStep(db, rules_of(registry)),
         ),
         decisions=Decisions(db, bus),
         metrics=metrics,
@@ -260,6 +274,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(uploads.router)
     app.include_router(console.router)
     app.include_router(console_walls.router)
+    app.include_router(console_rules.router)
     app.include_router(console_tokens.router)
     app.include_router(console_live.router)
     app.include_router(health.router)

@@ -18,6 +18,7 @@ from sotong.accounts.service import add_user
 from sotong.clock import utc_now
 from sotong.config import (
     ConfigError,
+    RuleSettings,
     ServerSettings,
     Settings,
     SourceSettings,
@@ -340,6 +341,8 @@ def demo_settings(data_dir: Path, host: str, port: int) -> Settings:
                 hashtags=SEED_HASHTAGS,
                 moderation="post",
                 locale="ko",
+                # The samples come round again and again; they are not copies to hold back.
+                rules=RuleSettings(duplicate_text_hours=0),
                 sources=[SourceSettings(type="demo")],
             )
         ],

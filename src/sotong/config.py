@@ -113,6 +113,30 @@ class SourceSettings(BaseModel):
         return dict(self.model_extra or {})
 
 
+class RuleSettings(_Section):
+    """A wall's automatic moderation rules (docs/moderation.md)."""
+
+    trusted_authors: list[str] = Field(default_factory=list, max_length=2000)
+    blocked_words: list[str] = Field(default_factory=list, max_length=5000)
+    allowed_words: list[str] = Field(default_factory=list, max_length=5000)
+    bundled_words: bool = True
+    author_hourly_cap: int = Field(default=0, ge=0, le=1000)
+    duplicate_text_hours: int = Field(default=24, ge=0, le=24 * 90)
+    link_only: bool = True
+
+    @field_validator("trusted_authors", "blocked_words", "allowed_words")
+    @classmethod
+    def _clean_entries(cls, entries: list[str]) -> list[str]:
+        cleaned = []
+        for entry in entries:
+            entry = entry.strip()
+            if len(entry) > 300:
+                raise ValueError(f"entries have at most 300 characters: {entry[:40]!r}...")
+            if entry and entry not in cleaned:
+                cleaned.append(entry)
+        return cleaned
+
+
 class WallSettings(_Section):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     title: str = Field(min_length=1, max_length=200)
@@ -123,6 +147,7 @@ class WallSettings(_Section):
     layout: Literal["masonry", "spotlight", "carousel", "ticker", "mixed"] = "masonry"
     uploads: bool = True
     show_qr: bool = True
+    rules: RuleSettings = Field(default_factory=RuleSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
 
     @field_validator("hashtags")

@@ -135,6 +135,7 @@ class Post:
     pinned: bool = False
     featured: bool = False
     sensitive: bool = False
+    rule: str | None = None  # the moderation rule that set `reason` (RuleCode)
 
     @property
     def visible(self) -> bool:

@@ -58,6 +58,7 @@ def post_to_console_wire(post: Post) -> dict[str, Any]:
     return {
         **post_to_wire(post),
         "reason": post.reason,
+        "rule": post.rule,
         "author_key": post.author.key,
     }
 

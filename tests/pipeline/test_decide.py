@@ -20,25 +20,33 @@ def post(sensitive: bool = False) -> IncomingPost:
 @pytest.mark.parametrize(
     ("mode", "tags", "sensitive", "expected"),
     [
-        (ModerationMode.POST, ["서울소셜컨퍼런스"], False, (PostStatus.APPROVED, None)),
-        (ModerationMode.PRE, ["서울소셜컨퍼런스"], False, (PostStatus.PENDING, None)),
+        (ModerationMode.POST, ["서울소셜컨퍼런스"], False, (PostStatus.APPROVED, None, None)),
+        (ModerationMode.PRE, ["서울소셜컨퍼런스"], False, (PostStatus.PENDING, None, None)),
         (
             ModerationMode.POST,
             ["서울소셜컨퍼런스에서"],
             False,
-            (PostStatus.PENDING, REASON_PARTICLE),
+            (PostStatus.PENDING, REASON_PARTICLE, "particle"),
         ),
         (
             ModerationMode.POST,
             ["서울소셜컨퍼런스에서", "서울소셜컨퍼런스"],
             False,
-            (PostStatus.APPROVED, None),
+            (PostStatus.APPROVED, None, None),
         ),
-        (ModerationMode.POST, ["서울소셜컨퍼런스"], True, (PostStatus.PENDING, REASON_SENSITIVE)),
+        (
+            ModerationMode.POST,
+            ["서울소셜컨퍼런스"],
+            True,
+            (PostStatus.PENDING, REASON_SENSITIVE, "sensitive"),
+        ),
     ],
 )
 def test_decide(
-    mode: ModerationMode, tags: list[str], sensitive: bool, expected: tuple[PostStatus, str | None]
+    mode: ModerationMode,
+    tags: list[str],
+    sensitive: bool,
+    expected: tuple[PostStatus, str | None, str | None],
 ) -> None:
     match = match_tags(tags, TAGS, match_particles=True)
     assert decide(wall(mode), post(sensitive), match) == expected

@@ -9,11 +9,15 @@ REASON_PARTICLE = "hashtag matched only with a particle attached"
 REASON_SENSITIVE = "marked sensitive by its source"
 
 
-def decide(wall: Wall, post: IncomingPost, match: TagMatch) -> tuple[PostStatus, str | None]:
+def decide(
+    wall: Wall, post: IncomingPost, match: TagMatch
+) -> tuple[PostStatus, str | None, str | None]:
+    """The status the wall's mode gives a post, with the reason and rule code when a flag on the
+    post itself sends it to the queue."""
     if match.via_particle_only:
-        return PostStatus.PENDING, REASON_PARTICLE
+        return PostStatus.PENDING, REASON_PARTICLE, "particle"
     if post.sensitive:
-        return PostStatus.PENDING, REASON_SENSITIVE
+        return PostStatus.PENDING, REASON_SENSITIVE, "sensitive"
     if wall.moderation is ModerationMode.PRE:
-        return PostStatus.PENDING, None
-    return PostStatus.APPROVED, None
+        return PostStatus.PENDING, None, None
+    return PostStatus.APPROVED, None, None

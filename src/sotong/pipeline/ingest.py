@@ -25,6 +25,7 @@ from sotong.metrics import Metrics
 from sotong.pipeline.decide import decide
 from sotong.pipeline.media import MediaStep
 from sotong.pipeline.normalise import normalise
+from sotong.pipeline.rules import RulesStep
 from sotong.pipeline.sanitise import sanitise_html
 from sotong.store import cursors, events, posts
 from sotong.store.database import Database
@@ -98,9 +99,11 @@ class IngestPipeline:
         clock: Clock = utc_now,
         metrics: Metrics | None = None,
         media: MediaStep | None = None,
+        rules: RulesStep | None = None,
     ) -> None:
         self._metrics = metrics or Metrics()
         self._media = media
+        self._rules = rules
         self._db = db
         self._bus = bus
         self._ids = ids or IdGenerator()
@@ -120,6 +123,8 @@ class IngestPipeline:
         """Store every matching post of a batch, its events and the source's cursor together."""
         now = self._clock()
         prepared = [self._prepare(wall, incoming, now) for incoming in batch]
+        if self._rules is not None:
+            prepared = await self._rules.apply(wall, prepared)
         if self._media is not None:
             prepared = await self._media.apply(wall, prepared)
         unit = _Unit(
@@ -147,7 +152,7 @@ class IngestPipeline:
         match = match_tags(tags, wall.hashtags, match_particles=wall.match_particles)
         if not match.matches:
             return None
-        status, reason = decide(wall, clean, match)
+        status, reason, rule = decide(wall, clean, match)
         return Post(
             id=self._ids.new(),
             wall_slug=wall.slug,
@@ -166,6 +171,7 @@ class IngestPipeline:
             reason=reason,
             permalink=clean.permalink,
             sensitive=clean.sensitive,
+            rule=rule,
         )
 
     async def _write_waiting(self) -> None:
@@ -292,6 +298,8 @@ class IngestPipeline:
                         media=clean.media,
                         sensitive=before.sensitive or clean.sensitive,
                     )
+                    if self._rules is not None and after.text != before.text:
+                        after = self._rules.recheck(wall, after)
                 if after == before:
                     continue
                 await posts.update_post(connection, after)

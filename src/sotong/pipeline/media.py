@@ -45,7 +45,13 @@ class MediaStep:
     async def _localise(self, wall: Wall, batch: list[Post | None]) -> list[Post | None]:
         remote = self._remote
         assert remote is not None
-        needing = [post for post in batch if post and any(remote.needs_work(m) for m in post.media)]
+        needing = [
+            post
+            for post in batch
+            if post
+            and post.status is not PostStatus.REJECTED
+            and any(remote.needs_work(m) for m in post.media)
+        ]
         if not needing:
             return batch
         # Sources re-read what they already sent (feeds, catch-up after a reconnect): those posts
@@ -96,6 +102,7 @@ class MediaStep:
                     status=PostStatus.PENDING,
                     shown_at=None,
                     reason=REASON_NEAR_DUPLICATE.format(post_id=original),
+                    rule="near_duplicate",
                 )
             flagged.append(post)
             seen = [(post.id, mine) for mine in hashes] + seen

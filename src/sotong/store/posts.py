@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sotong.domain import Author, Media, Post, PostStatus
+from sotong.moderation.plain_text import text_fingerprint
 from sotong.store.database import Database
 from sotong.store.tables import authors, decisions, media, posts, walls
 
@@ -103,6 +104,8 @@ def _post_row(post: Post, wall_id: int, author_id: int) -> dict[str, Any]:
         "pinned": post.pinned,
         "featured": post.featured,
         "sensitive": post.sensitive,
+        "rule": post.rule,
+        "text_hash": text_fingerprint(post.text),
     }
 
 
@@ -214,6 +217,7 @@ async def _load(connection: AsyncConnection, query: sa.Select[Any]) -> list[Post
             pinned=row.pinned,
             featured=row.featured,
             sensitive=row.sensitive,
+            rule=row.rule,
         )
         for row in rows
     ]
@@ -276,6 +280,8 @@ async def update_post(connection: AsyncConnection, post: Post) -> None:
             text=post.text,
             html=post.html,
             tags=list(post.tags),
+            rule=post.rule,
+            text_hash=text_fingerprint(post.text),
         )
     )
 

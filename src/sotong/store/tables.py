@@ -99,9 +99,12 @@ posts = sa.Table(
     sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("featured", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("sensitive", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("rule", sa.String(32)),  # the moderation rule that set `reason`
+    sa.Column("text_hash", sa.String(32)),  # moderation.rules.text_fingerprint, for duplicates
     sa.UniqueConstraint("wall_id", "source", "external_id", name="uq_posts_wall_source_external"),
     sa.Index("ix_posts_wall_status_id", "wall_id", "status", "id"),
     sa.Index("ix_posts_wall_status_shown", "wall_id", "status", "shown_at"),
+    sa.Index("ix_posts_wall_text_hash", "wall_id", "text_hash"),
 )
 
 media = sa.Table(

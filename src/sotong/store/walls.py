@@ -47,7 +47,10 @@ class WallRecord:
 
 
 def config_hash(settings: WallSettings) -> str:
-    canonical = orjson.dumps(settings.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    """The file's version of a wall: only what the file wrote, so a release that adds settings
+    with defaults does not count as a change of the file."""
+    written = settings.model_dump(mode="json", exclude_unset=True)
+    canonical = orjson.dumps(written, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(canonical).hexdigest()
 
 

@@ -19,6 +19,7 @@ ROLE_NAMES = {Role.OWNER: N_("owner"), Role.MODERATOR: N_("moderator"), Role.JUD
 
 SECTIONS: tuple[Section, ...] = (
     Section("/queue", N_("Queue"), Role.MODERATOR),
+    Section("/rules", N_("Rules"), Role.MODERATOR),
     Section("/settings", N_("Settings"), Role.OWNER),
     Section("/tokens", N_("API tokens"), Role.OWNER),
 )
