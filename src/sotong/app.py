@@ -183,7 +183,7 @@ def create_app(settings: Settings) -> FastAPI:
             bus,
             metrics=metrics,
             media=build_media_step(settings, db, pool, fetcher, metrics),
-            rules=RulesStep(db, rules_of(registry)),
+            rules=RulesStep(rules_of(registry)),
         ),
         decisions=Decisions(db, bus),
         metrics=metrics,

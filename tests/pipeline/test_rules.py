@@ -49,7 +49,7 @@ class Rig:
             db,
             self.bus,
             clock=lambda: self.now,
-            rules=RulesStep(db, lambda wall: self.rules[wall.id], clock=lambda: self.now),
+            rules=RulesStep(lambda wall: self.rules[wall.id], clock=lambda: self.now),
         )
 
     async def send(self, wall: Wall, *batch: IncomingPost) -> list[str]:

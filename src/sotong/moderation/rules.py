@@ -17,7 +17,7 @@ from typing import Final, Literal, get_args
 from sotong.config import RuleSettings
 from sotong.domain import Author, Post, PostStatus
 from sotong.moderation.plain_text import link_only
-from sotong.moderation.words import WordRules
+from sotong.moderation.words import WordRules, WordVerdict
 
 RuleCode = Literal[
     "banned",
@@ -73,12 +73,21 @@ def word_rules(settings: RuleSettings) -> WordRules:
     )
 
 
+@lru_cache(maxsize=4096)
+def _name_verdict(rules: WordRules, name: str) -> WordVerdict:
+    # An author posts many times under one name: check it once.
+    return rules.check(name)
+
+
 def word_flag(post: Post, rules: WordRules) -> Flag | None:
     """Words in the text, the author's name or the images' alt text."""
-    texts = [post.text, post.author.name, *(item.alt or "" for item in post.media)]
+    verdicts = [
+        rules.check(post.text),
+        _name_verdict(rules, post.author.name),
+        *(rules.check(item.alt) for item in post.media if item.alt),
+    ]
     strongest = None
-    for text in texts:
-        verdict = rules.check(text)
+    for verdict in verdicts:
         if verdict.action != "pass" and (strongest is None or verdict.score > strongest.score):
             strongest = verdict
     if strongest is None:

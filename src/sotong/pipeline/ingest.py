@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from sotong.clock import Clock, utc_now
 from sotong.domain import (
     CursorUpdate,
@@ -123,8 +125,6 @@ class IngestPipeline:
         """Store every matching post of a batch, its events and the source's cursor together."""
         now = self._clock()
         prepared = [self._prepare(wall, incoming, now) for incoming in batch]
-        if self._rules is not None:
-            prepared = await self._rules.apply(wall, prepared)
         if self._media is not None:
             prepared = await self._media.apply(wall, prepared)
         unit = _Unit(
@@ -197,6 +197,8 @@ class IngestPipeline:
         outcomes: list[list[IngestResult]] = []
         by_wall: dict[int, list[tuple[EventType, str]]] = {}
         async with self._db.write() as connection:
+            if self._rules is not None:
+                await self._apply_rules(connection, group)
             matching = [(post, unit.wall.id) for unit in group for post in unit.posts if post]
             stored = iter(await posts.insert_posts(self._db, connection, matching))
             for unit in group:
@@ -233,6 +235,21 @@ class IngestPipeline:
             if not unit.done.done():
                 unit.done.set_result(results)
         await self._bus.publish(stored_events)
+
+    async def _apply_rules(self, connection: AsyncConnection, group: list[_Unit]) -> None:
+        """Each wall's rules over the group's new posts, in arrival order."""
+        assert self._rules is not None
+        by_wall: dict[int, list[tuple[_Unit, int]]] = {}
+        for unit in group:
+            for index, post in enumerate(unit.posts):
+                if post is not None:
+                    by_wall.setdefault(unit.wall.id, []).append((unit, index))
+        for places in by_wall.values():
+            wall = places[0][0].wall
+            found = [unit.posts[index] for unit, index in places]
+            judged = await self._rules.apply(connection, wall, [p for p in found if p])
+            for (unit, index), post in zip(places, judged, strict=True):
+                unit.posts[index] = post
 
     async def remove_at_source(
         self,

@@ -1,5 +1,7 @@
-"""The rules step of ingest, between matching and media: each wall's moderation rules applied to a
-batch, with what they need from the database read in a few queries per batch."""
+"""The rules step of ingest: each wall's moderation rules applied to the posts the writer is about
+to store, with what they need from the database read in a few queries per group, inside the
+write transaction. Writes are serialised there, so two copies of a text or an author's posts
+arriving at the same moment are still counted against each other."""
 
 from __future__ import annotations
 
@@ -7,13 +9,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from sotong.clock import Clock, utc_now
 from sotong.config import RuleSettings
 from sotong.domain import Post, Wall
 from sotong.moderation.plain_text import text_fingerprint
 from sotong.moderation.rules import Facts, judge, trusted
 from sotong.store import rule_facts
-from sotong.store.database import Database
 
 RulesFor = Callable[[Wall], RuleSettings]
 """A wall's current rules (they change while the server runs)."""
@@ -22,23 +25,21 @@ CAP_WINDOW = timedelta(hours=1)
 
 
 class RulesStep:
-    def __init__(self, db: Database, rules_for: RulesFor, *, clock: Clock = utc_now) -> None:
-        self._db = db
+    def __init__(self, rules_for: RulesFor, *, clock: Clock = utc_now) -> None:
         self._rules_for = rules_for
         self._clock = clock
 
-    async def apply(self, wall: Wall, batch: Sequence[Post | None]) -> list[Post | None]:
+    async def apply(
+        self, connection: AsyncConnection, wall: Wall, batch: Sequence[Post]
+    ) -> list[Post]:
+        """The posts after the wall's rules, in order; earlier ones count for later ones."""
+        if not batch:
+            return []
         settings = self._rules_for(wall)
-        matching = [post for post in batch if post is not None]
-        if not matching:
-            return list(batch)
-        facts = await self._facts(wall, settings, matching)
+        facts = await self._facts(connection, wall, settings, batch)
         shown_now: dict[tuple[str, str], int] = {}
-        judged: list[Post | None] = []
+        judged: list[Post] = []
         for post in batch:
-            if post is None:
-                judged.append(None)
-                continue
             author = (post.source, post.author.key or "")
             # Posts of one batch count towards the cap of those after them.
             found = replace(
@@ -59,7 +60,7 @@ class RulesStep:
         return judge(post, Facts(), settings, is_trusted=is_trusted)
 
     async def _facts(
-        self, wall: Wall, settings: RuleSettings, batch: list[Post]
+        self, connection: AsyncConnection, wall: Wall, settings: RuleSettings, batch: Sequence[Post]
     ) -> dict[str, Facts]:
         now = self._clock()
         authors = {(post.source, post.author.key or "") for post in batch}
@@ -68,19 +69,18 @@ class RulesStep:
             for post in batch
             if settings.duplicate_text_hours and (fingerprint := text_fingerprint(post.text))
         }
-        async with self._db.read() as connection:
-            bans = await rule_facts.active_bans(connection, wall.id, authors)
-            shown = (
-                await rule_facts.shown_since(connection, wall.id, authors, now - CAP_WINDOW)
-                if settings.author_hourly_cap
-                else {}
-            )
-            earlier = await rule_facts.same_text(
-                connection,
-                wall.id,
-                set(fingerprints.values()),
-                now - timedelta(hours=settings.duplicate_text_hours),
-            )
+        bans = await rule_facts.active_bans(connection, wall.id, authors)
+        shown = (
+            await rule_facts.shown_since(connection, wall.id, authors, now - CAP_WINDOW)
+            if settings.author_hourly_cap
+            else {}
+        )
+        earlier = await rule_facts.same_text(
+            connection,
+            wall.id,
+            set(fingerprints.values()),
+            now - timedelta(hours=settings.duplicate_text_hours),
+        )
         first_in_batch: dict[str, str] = {}
         facts = {}
         for post in batch:

@@ -24,7 +24,8 @@ def _matching(
 async def active_bans(
     connection: AsyncConnection, wall_id: int, wanted: Collection[AuthorId]
 ) -> dict[AuthorId, str]:
-    """Authors banned on this wall or on every wall, with the ban's reason."""
+    """Authors banned on this wall or on every wall, with the ban's reason. Active bans are few,
+    so all of them are read and matched here: one small query whatever the batch."""
     if not wanted:
         return {}
     rows = await connection.execute(
@@ -32,11 +33,14 @@ async def active_bans(
         .where(
             author_bans.c.lifted_at.is_(None),
             sa.or_(author_bans.c.wall_id == wall_id, author_bans.c.wall_id.is_(None)),
-            _matching(author_bans.c.source, author_bans.c.author_key, wanted),
         )
         .order_by(author_bans.c.id)
     )
-    return {(row.source, row.author_key): row.reason or "no reason given" for row in rows}
+    return {
+        (row.source, row.author_key): row.reason or "no reason given"
+        for row in rows
+        if (row.source, row.author_key) in wanted
+    }
 
 
 async def shown_since(
