@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import shutil
 import socket
 import sys
 import tempfile
 from importlib.resources import files
 from pathlib import Path
+from typing import TextIO
 
 import click
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sotong import __version__
 from sotong.accounts.passwords import WeakPassword, generate_password, hash_password
@@ -27,12 +30,14 @@ from sotong.config import (
     load_settings,
     require_secret_key,
 )
-from sotong.domain import Role, TokenScope
+from sotong.domain import Role, TokenScope, Wall
+from sotong.export import CSV_COLUMNS, csv_row, post_record
 from sotong.logs import configure_logging
-from sotong.store import tokens, users
+from sotong.store import posts, tokens, users
 from sotong.store.database import Database
 from sotong.store.users import EmailTaken
-from sotong.store.walls import sync_walls
+from sotong.store.walls import load_walls, sync_walls
+from sotong.wire import dumps, wall_to_wire
 
 DEMO_ADMIN = "admin@sotong.demo"
 EXIT_CONFIG = 2
@@ -69,6 +74,14 @@ def _config_name(config_path: Path | None) -> str:
 
 def _setup_logging(log_format: str = "text") -> None:
     configure_logging(log_format)
+
+
+async def _served_wall(connection: AsyncConnection, slug: str) -> Wall | None:
+    """A wall being served, from the file or made in the console."""
+    for record in await load_walls(connection):
+        if record.wall.slug == slug:
+            return record.wall
+    return None
 
 
 async def _prepare_database(settings: Settings) -> Database:
@@ -254,22 +267,25 @@ def token() -> None:
 def token_create(slug: str, scope: str, name: str, config_path: Path | None) -> None:
     """Print a new API token on stdout (it is shown only this once)."""
     settings = _load(config_path)
-    if slug not in {wall.slug for wall in settings.walls}:
-        _fail_config(ConfigError(_config_name(config_path), "walls", f"no wall with slug {slug!r}"))
 
-    async def create() -> str:
+    async def create() -> str | None:
         db = await _prepare_database(settings)
         try:
             async with db.write() as connection:
-                walls = {w.slug: w for w in await sync_walls(connection, settings.walls, utc_now())}
+                wall = await _served_wall(connection, slug)
+                if wall is None:
+                    return None
                 _, value = await tokens.create_token(
-                    connection, walls[slug].id, TokenScope(scope), name, utc_now()
+                    connection, wall.id, TokenScope(scope), name, utc_now()
                 )
             return value
         finally:
             await db.close()
 
-    click.echo(asyncio.run(create()))
+    value = asyncio.run(create())
+    if value is None:
+        _fail_config(ConfigError(_config_name(config_path), "walls", f"no wall with slug {slug!r}"))
+    click.echo(value)
 
 
 @token.command("list")
@@ -310,6 +326,82 @@ def token_revoke(token_id: int, config_path: Path | None) -> None:
         click.echo(f"error: no active token with id {token_id}", err=True)
         sys.exit(EXIT_FAILURE)
     click.echo(f"token {token_id} revoked", err=True)
+
+
+EXPORT_PAGE = 500
+
+
+@main.command()
+@click.option("--wall", "slug", required=True, help="the wall whose posts to export")
+@click.option("--format", "export_format", type=click.Choice(["csv", "json"]), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="write here instead of standard output",
+)
+@config_option
+def export(slug: str, export_format: str, output: Path | None, config_path: Path | None) -> None:
+    """Export a wall's posts, in every state, oldest first (progress on stderr).
+
+    CSV opens in spreadsheets with Korean intact (UTF-8 with a byte-order mark) and cells that
+    could run as formulas are quoted; JSON is {"wall": ..., "posts": [...]}.
+    """
+    settings = _load(config_path)
+
+    async def write(target: TextIO) -> int | None:
+        db = await _prepare_database(settings)
+        try:
+            async with db.read() as connection:
+                wall = await _served_wall(connection, slug)
+                if wall is None:
+                    return None
+                total = await posts.count_posts(connection, wall.id)
+            return await _export_posts(db, wall, export_format, target, total)
+        finally:
+            await db.close()
+
+    if output is None:
+        written = asyncio.run(write(sys.stdout))
+    else:
+        encoding = "utf-8-sig" if export_format == "csv" else "utf-8"
+        with output.open("w", encoding=encoding, newline="") as target:
+            written = asyncio.run(write(target))
+    if written is None:
+        if output is not None:
+            output.unlink(missing_ok=True)
+        _fail_config(ConfigError(_config_name(config_path), "walls", f"no wall with slug {slug!r}"))
+    click.echo(f"exported {written} posts of wall {slug}", err=True)
+
+
+async def _export_posts(
+    db: Database, wall: Wall, export_format: str, target: TextIO, total: int
+) -> int:
+    written = 0
+    rows = csv.writer(target)
+    if export_format == "csv":
+        rows.writerow(CSV_COLUMNS)
+    else:
+        target.write('{"wall": ' + dumps(wall_to_wire(wall)) + ', "posts": [\n')
+    after: str | None = None
+    with click.progressbar(length=total, label="exporting", file=sys.stderr) as progress:
+        while True:
+            async with db.read() as connection:
+                page = await posts.every_post_page(connection, wall.id, after, EXPORT_PAGE)
+            if not page:
+                break
+            for post in page:
+                if export_format == "csv":
+                    rows.writerow(csv_row(post))
+                else:
+                    target.write((",\n" if written else "") + dumps(post_record(post)))
+                written += 1
+            progress.update(len(page))
+            after = page[-1].id
+    if export_format == "json":
+        target.write("\n]}\n")
+    return written
 
 
 def reachable_host(host: str) -> str:

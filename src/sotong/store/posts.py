@@ -242,6 +242,23 @@ async def list_visible(
     return await _load(connection, query.order_by(posts.c.id.desc()).limit(limit))
 
 
+async def every_post_page(
+    connection: AsyncConnection, wall_id: int, after: str | None, limit: int
+) -> list[Post]:
+    """A wall's posts in any state, oldest first, paged by id (for exports)."""
+    query = _select_posts().where(posts.c.wall_id == wall_id)
+    if after is not None:
+        query = query.where(posts.c.id > after)
+    return await _load(connection, query.order_by(posts.c.id).limit(limit))
+
+
+async def count_posts(connection: AsyncConnection, wall_id: int) -> int:
+    count = await connection.scalar(
+        sa.select(sa.func.count()).select_from(posts).where(posts.c.wall_id == wall_id)
+    )
+    return int(count or 0)
+
+
 async def list_pending(connection: AsyncConnection, wall_id: int, limit: int) -> list[Post]:
     """Posts waiting for a decision, oldest first."""
     query = _select_posts().where(
