@@ -102,13 +102,13 @@ def test_the_reveal_goes_prize_by_prize() -> None:
 
 def test_claim_codes_are_stable_readable_and_distinct() -> None:
     key = derive_key(b"s" * 48, "claim codes")
-    code = claim_code(key, 7)
-    assert code == claim_code(key, 7) != claim_code(key, 8)
+    code = claim_code(key, 1, 7)
+    assert code == claim_code(key, 1, 7) != claim_code(key, 1, 8)
     assert len(code) == 19
     assert code.count("-") == 3
     assert normalise_code(code.lower().replace("-", " ")) == code
     assert normalise_code("0000-0000-0000-0000") is None
-    assert code_digest(code) != code_digest(claim_code(derive_key(b"t" * 48, "claim codes"), 7))
+    assert code_digest(code) != code_digest(claim_code(derive_key(b"t" * 48, "claim codes"), 1, 7))
 
 
 def test_claim_fields_are_sealed_to_their_winner() -> None:

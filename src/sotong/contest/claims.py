@@ -40,9 +40,11 @@ def derive_key(secret: bytes, purpose: str) -> bytes:
     return hkdf.derive(secret)
 
 
-def claim_code(code_key: bytes, winner_id: int) -> str:
-    """XXXX-XXXX-XXXX-XXXX from 80 bits of HMAC: unguessable, easy to read out at the desk."""
-    digest = hmac.new(code_key, f"claim:{winner_id}".encode(), hashlib.sha256).digest()
+def claim_code(code_key: bytes, contest_id: int, rank: int) -> str:
+    """XXXX-XXXX-XXXX-XXXX from 80 bits of HMAC of the contest and the winner's place: unguessable,
+    easy to read out at the desk."""
+    message = f"claim:{contest_id}:{rank}".encode()
+    digest = hmac.new(code_key, message, hashlib.sha256).digest()
     number = int.from_bytes(digest[:10], "big")
     letters = []
     for _ in range(CODE_GROUPS * 4):
