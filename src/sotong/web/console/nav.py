@@ -21,6 +21,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("/queue", N_("Queue"), Role.MODERATOR),
     Section("/settings", N_("Settings"), Role.OWNER),
     Section("/tokens", N_("API tokens"), Role.OWNER),
+    Section("/contests", N_("Contest"), Role.MODERATOR),
+    Section("/judging", N_("Judging"), Role.JUDGE),
 )
 
 
