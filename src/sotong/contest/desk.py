@@ -130,10 +130,13 @@ class PrizeDesk:
             claim = claims.get(winner.id)
             name = phone = address = ""
             if claim is not None:
-                name = mask_name(cipher.open(claim.name, winner.id))
-                phone = mask_phone(cipher.open(claim.phone, winner.id))
-                if claim.address:
-                    address = mask_address(cipher.open(claim.address, winner.id))
+                try:
+                    name = mask_name(cipher.open(claim.name, winner.id))
+                    phone = mask_phone(cipher.open(claim.phone, winner.id))
+                    if claim.address:
+                        address = mask_address(cipher.open(claim.address, winner.id))
+                except ValueError:  # sealed under another server secret
+                    name = phone = address = "?"
             post = found.get(winner.post_id)
             rows.append(
                 DeskRow(

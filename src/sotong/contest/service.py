@@ -115,6 +115,10 @@ class Overview:
         return (score.score_milli if score else 0, self.votes.get(post.id, 0))
 
 
+def reveal_labels(locale: str) -> dict[str, str]:
+    return {k: v for k, v in contest_messages(locale).items() if k.startswith("reveal_")}
+
+
 def prize_counts(contest: Contest, winners: list[Winner]) -> list[int]:
     return [sum(1 for w in winners if w.prize_id == prize.id) for prize in contest.prizes]
 
@@ -403,7 +407,7 @@ class ContestService:
         async with self.db.read(snapshot=True) as connection:
             contest = await contests.revealing_contest(connection, wall.id)
             if contest is None:
-                return {"phase": "idle", "labels": contest_messages(wall.locale)}
+                return {"phase": "idle", "labels": reveal_labels(wall.locale)}
             winners = await contest_prizes.list_winners(connection, contest.id)
             return await self._reveal_payload(connection, wall, contest, contest.reveal, winners)
 
@@ -418,7 +422,7 @@ class ContestService:
         payload: dict[str, Any] = {
             "contest": contest.id,
             "name": contest.name,
-            "labels": contest_messages(wall.locale),
+            "labels": reveal_labels(wall.locale),
             **state.to_json(),
         }
         if state.phase in ("idle", "end"):
