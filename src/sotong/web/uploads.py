@@ -306,4 +306,6 @@ async def withdraw_upload(secret: str, request: Request, services: ServicesDep) 
         withdrawn = await services.decisions.withdraw(wall, status["id"])
     except PostNotFound:
         raise ApiError(404, "upload_not_found", "there is no upload with this link") from None
-    return JSONResponse(upload_status(withdrawn, True), headers={"Cache-Control": "no-store"})
+    body = upload_status(withdrawn, True)
+    body["prize"] = await prize_of_upload(request, body)
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
