@@ -167,3 +167,45 @@ async def test_from_a_new_contest_to_the_reveal_and_a_claim(
     await console.reload()
     await expect(console.locator("text=홍*동")).to_be_visible()
     await phone_context.close()
+
+
+async def test_an_uploader_finds_the_prize_on_the_status_page(
+    server: LiveServer, browser: Browser
+) -> None:
+    from sotong.contest.reveal import RevealAction
+    from sotong.contest.rules import ContestRules, PrizeSpec
+    from tests.media import corpus
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        answer = await client.post(
+            "/api/v1/walls/seoul2017/uploads",
+            data={"caption": "소통해요", "name": "홍길동", "consent": "true"},
+            files={"photo": ("photo.jpg", corpus.jpeg(), "image/jpeg")},
+        )
+    assert answer.status_code == 201, answer.text
+    status_url = answer.json()["status_url"]
+    service = server.app.state.contest.service
+    wall = server.app.state.services.wall("seoul2017")
+    rules = ContestRules(
+        name="사진 콘테스트", prizes=(PrizeSpec(name="에코백", winners=1, stock=1),)
+    )
+    contest_id = await service.create(wall, rules, "test")
+    await service.commit_draw(wall, contest_id, "test")
+    await service.perform_draw(wall, contest_id, "test")
+
+    phone_context = await browser.new_context(**PHONE)
+    phone = await phone_context.new_page()
+    fail_on_script_errors(phone)
+    await phone.goto(f"{server.url}{status_url}")
+    box = phone.locator("#prize-box")
+    await expect(box).to_be_hidden()  # won, but not announced on the wall yet
+    for action in (RevealAction.START, RevealAction.END):
+        await service.reveal(wall, contest_id, action, "test")
+    await expect(box).to_be_visible(timeout=15_000)  # the page polls its status
+    await expect(box).to_contain_text("에코백")
+    code = (await phone.locator("#prize-code").inner_text()).split(":")[-1].strip()
+    assert len(code) == 19
+    await phone.click("#prize-claim")
+    await phone.wait_for_url(f"**/claim/{code}")
+    await expect(phone.locator(".claim-code strong")).to_have_text(code)
+    await phone_context.close()

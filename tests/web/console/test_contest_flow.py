@@ -256,7 +256,17 @@ async def test_audience_votes_one_per_device_signed_and_rate_limited(server: Liv
         httpx.AsyncClient(base_url=server.url, timeout=30) as phone,
         httpx.AsyncClient(base_url=server.url, timeout=30) as forger,
     ):
-        await owner.post_form(f"{CONTESTS}/new", contest_form(audience_votes="on", pool="eligible"))
+        window = {"starts_at": "2000-01-01T09:00", "ends_at": "2999-01-01T09:00"}
+        backwards = await owner.post_form(
+            f"{CONTESTS}/new",
+            contest_form(starts_at="2020-01-02T00:00", ends_at="2020-01-01T00:00"),
+        )
+        assert backwards.status_code == 422
+        await owner.post_form(
+            f"{CONTESTS}/new", contest_form(audience_votes="on", pool="eligible", **window)
+        )
+        edit = (await owner.client.get(f"{CONTESTS}/1/edit")).text
+        assert 'value="2000-01-01T09:00"' in edit  # shown back in the contest's time zone
         first, second = await ingest(server, phone, ["alpha", "bravo"])
         page = (await phone.get("/w/seoul2017/vote")).text
         assert f'value="{first}"' in page
@@ -275,3 +285,5 @@ async def test_audience_votes_one_per_device_signed_and_rate_limited(server: Liv
         overview = (await owner.client.get(f"{CONTESTS}/1")).text
         counts = re.findall(r'data-entry="([^"]+)".*?<td>(\d+)</td>\s*<td>', overview, re.S)
         assert dict(counts) == {second: "1", first: "0"}
+        purged = await owner.post_form(f"{CONTESTS}/purge")
+        assert purged.headers["location"].endswith("/contests?purged=0")
