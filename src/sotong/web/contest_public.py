@@ -22,7 +22,6 @@ from sotong.web.errors import ApiError
 from sotong.web.origin import is_cross_site
 from sotong.web.pages import page_headers, page_locale
 from sotong.web.policy import policy
-from sotong.web.rate_limit import RateLimiter
 from sotong.web.responses import JSONResponse
 from sotong.web.services import Services, get_services
 from sotong.web.uploads import address_of, device_of, new_device, set_device_cookie
@@ -37,15 +36,6 @@ FORM_LIMITS: Final[dict[str, Any]] = {"max_files": 0, "max_fields": 20, "max_par
 def _runtime(request: Request) -> ContestRuntime:
     runtime: ContestRuntime = request.app.state.contest
     return runtime
-
-
-def _vote_limiter(request: Request) -> RateLimiter:
-    limiter: RateLimiter | None = getattr(request.app.state, "contest_vote_limiter", None)
-    if limiter is None:
-        settings = _runtime(request).settings
-        limiter = RateLimiter(settings.votes_per_address, settings.votes_window_seconds)
-        request.app.state.contest_vote_limiter = limiter
-    return limiter
 
 
 def _public_contest(contest: contest_store.Contest, slug: str) -> dict[str, Any]:
@@ -180,7 +170,7 @@ async def vote(slug: str, request: Request, services: ServicesDep) -> Response:
     back = f"/w/{slug}/vote?state="
     if is_cross_site(request, services.settings.server.public_url):
         raise ApiError(403, "cross_site", "votes are accepted from this site's own pages only")
-    limiter = _vote_limiter(request)
+    limiter = _runtime(request).votes
     wait = limiter.retry_after(address_of(request))
     if wait:
         return RedirectResponse(f"{back}rate_limited{lang}", status_code=303)

@@ -44,6 +44,13 @@ PROBLEMS: Final = {
     "not_claimed": N_("This prize is not claimed yet, or was delivered already."),
     "invalid_score": N_("Give every criterion a whole number within its range."),
 }
+DONE: Final = {
+    "created": N_("The contest is ready. Moderators can shortlist entries now."),
+    "saved": N_("Saved."),
+    "judging": N_("Judging was updated."),
+    "commit": N_("The draw is committed: its commitment and the frozen entry list are public."),
+    "run": N_("The draw has run: the seed and the winners are public."),
+}
 METHODS: Final = {
     "draw": N_("Random draw"),
     "top_score": N_("Top score (ties broken by the draw)"),

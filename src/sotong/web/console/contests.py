@@ -14,6 +14,7 @@ from sotong.contest.service import ContestProblem, Overview, prize_counts, votes
 from sotong.domain import Role
 from sotong.store import contests as contest_store
 from sotong.web.console.contest_forms import (
+    DONE,
     EXCLUSIONS,
     METHODS,
     POOLS,
@@ -182,6 +183,7 @@ async def contest_page(
         "votes_open": votes_open(overview),
         "problem": PROBLEMS.get(problem_code) if problem_code else None,
         "done": request.query_params.get("done", ""),
+        "done_messages": DONE,
         "record_url": f"/api/v1/walls/{slug}/contests/{contest_id}/draw",
         "vote_url": f"{services.settings.server.public_url}/w/{slug}/vote",
         "is_owner": session.user.role is Role.OWNER,
