@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 from sotong import __version__
 from sotong.clock import utc_now
 from sotong.config import ConfigError, RuleSettings, Settings
+from sotong.contest.runtime import ContestRuntime
 from sotong.domain import StoredEvent, Wall
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
@@ -43,7 +44,8 @@ from sotong.sources.registry import (
 from sotong.store.database import Database
 from sotong.store.posts import pending_counts
 from sotong.store.walls import WallRecord, sync_walls
-from sotong.web import api, health, pages, uploads
+from sotong.web import api, contest_public, health, pages, uploads
+from sotong.web.console import contest_desk, contest_judging, contests
 from sotong.web.console import live as console_live
 from sotong.web.console import routes as console
 from sotong.web.console import rules as console_rules
@@ -190,6 +192,7 @@ def create_app(settings: Settings) -> FastAPI:
         upload_guard=UploadGuard.from_settings(settings.uploads),
         media=pool,
     )
+    contest = ContestRuntime.build(settings, db, bus)
     configured_sources(settings)  # a bad source table in the file stops the start, named
 
     def source_runs(record: WallRecord, http: httpx.AsyncClient) -> list[Run]:
@@ -234,11 +237,13 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.supervisor = supervisor
         metrics.refresh_with(gauges_refresher(services, supervisor))
         supervisor.start()
+        contest.start()
         heartbeats = asyncio.create_task(hub.send_heartbeats(settings.live.heartbeat_seconds))
         try:
             yield
         finally:
             heartbeats.cancel()
+            await contest.stop()
             hub.close_all()
             await supervisor.stop()
             await services.pipeline.close()
@@ -259,6 +264,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    app.state.contest = contest
     app.state.templates = pages.build_templates()
     install_error_handlers(app)
     upload_limit = uploads.upload_body_limit(settings.media.max_bytes)
@@ -277,6 +283,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(console_rules.router)
     app.include_router(console_tokens.router)
     app.include_router(console_live.router)
+    for router in (contests.router, contest_judging.router, contest_desk.router):
+        app.include_router(router)
+    app.include_router(contest_public.api)
+    app.include_router(contest_public.pages)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))

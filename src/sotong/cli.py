@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 import click
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from sotong import __version__
@@ -30,6 +31,7 @@ from sotong.config import (
     load_settings,
     require_secret_key,
 )
+from sotong.contest.demo import seed_demo_contest
 from sotong.domain import Role, TokenScope, Wall
 from sotong.export import CSV_COLUMNS, csv_row, post_record
 from sotong.logs import configure_logging
@@ -404,6 +406,50 @@ async def _export_posts(
     return written
 
 
+@main.group()
+def contest() -> None:
+    """The creativity contest: check a draw, delete expired prize claims."""
+
+
+@contest.command("verify")
+@click.argument("source")
+def contest_verify(source: str) -> None:
+    """Recompute a draw's winners from its published record: a file, or the URL of
+    /api/v1/walls/SLUG/contests/ID/draw. Exit 0 when they match, 1 when not."""
+    from sotong.contest.draw import verify_record
+    from sotong.contest.verify import RecordUnreadable, load_record, report
+
+    try:
+        record = load_record(source)
+    except RecordUnreadable as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONFIG)
+    verdict = verify_record(record)
+    for line in report(record, verdict):
+        click.echo(line)
+    if not verdict.ok:
+        sys.exit(EXIT_FAILURE)
+
+
+@contest.command("purge-claims")
+@config_option
+def contest_purge(config_path: Path | None) -> None:
+    """Delete winners' contact details past their retention now (the server also does it)."""
+    from sotong.contest.runtime import ContestRuntime
+    from sotong.live.bus import MemoryBus
+
+    settings = _load(config_path)
+
+    async def purge() -> int:
+        db = await _prepare_database(settings)
+        try:
+            return await ContestRuntime.build(settings, db, MemoryBus()).desk.purge()
+        finally:
+            await db.close()
+
+    click.echo(f"deleted {asyncio.run(purge())} prize claim(s) past their retention", err=True)
+
+
 def reachable_host(host: str) -> str:
     """The address phones on the venue network can use when the server listens on every
     interface (the QR code must not encode 0.0.0.0); the host itself otherwise."""
@@ -466,6 +512,7 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="sotong-demo-")) if data_dir is None else data_dir
     folder.mkdir(parents=True, exist_ok=True)
     settings = demo_settings(folder.resolve(), host, port)
+    settings.server.secret_key = SecretStr(_demo_secret(folder))
 
     admin_password = generate_password()
 
@@ -488,6 +535,7 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
                 _, ingest = await tokens.create_token(
                     connection, wall.id, TokenScope.INGEST, "demo-ingest", utc_now()
                 )
+            await seed_demo_contest(db, wall.id, utc_now())
             return moderate, ingest
         finally:
             await db.close()
@@ -505,6 +553,15 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
     click.echo("demo stopped", err=True)
 
 
+def _demo_secret(folder: Path) -> str:
+    """The demo's secret key, kept in its folder so claim codes survive a restart."""
+    path = folder / "secret-key"
+    if not path.exists():
+        path.write_text(generate_password() + generate_password(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 def _demo_banner(
     base: str, folder: Path, moderate_token: str, ingest_token: str, admin_password: str
 ) -> str:
@@ -516,6 +573,7 @@ def _demo_banner(
   photo upload (QR)   {base}/w/demo/post      QR code: {base}/w/demo/qr.svg
                       (phones on your network: run with --host 0.0.0.0)
   API docs            {base}/docs
+  contest             {base}/admin/walls/demo/contests   (audience vote: {base}/w/demo/vote)
   data                {folder}
 
   one-time admin credentials (shown only now):

@@ -99,6 +99,28 @@ class UploadSettings(_Section):
     per_ip_window_seconds: int = Field(default=600, ge=1)
 
 
+class ContestSettings(_Section):
+    """The creativity contest (docs/contest.md): how long winners' contact details are kept."""
+
+    claim_retention_days: int = Field(default=30, ge=0, le=3650)
+    undelivered_retention_days: int = Field(default=90, ge=1, le=3650)
+    purge_interval_seconds: float = Field(default=3600.0, gt=0, le=86400)
+    timezone: str = "Asia/Seoul"
+    votes_per_address: int = Field(default=60, ge=1)
+    votes_window_seconds: int = Field(default=600, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone") from None
+        return value
+
+
 class SourceSettings(BaseModel):
     """One `[[walls.sources]]` table; keys beyond `type` and `enabled` belong to the connector."""
 
@@ -172,6 +194,7 @@ class Settings(BaseSettings):
     live: LiveSettings = Field(default_factory=LiveSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
     uploads: UploadSettings = Field(default_factory=UploadSettings)
+    contest: ContestSettings = Field(default_factory=ContestSettings)
     walls: list[WallSettings] = Field(default_factory=list)
 
     @field_validator("walls")

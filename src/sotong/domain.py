@@ -35,6 +35,7 @@ class EventType(enum.StrEnum):
     WALL = "wall"  # the wall's public settings changed (title, hashtags, layout...)
     QUEUED = "queued"  # a post waits for a decision, or a waiting post changed
     UNQUEUED = "unqueued"  # a waiting post was decided, withdrawn or deleted
+    CONTEST = "contest"  # a step of a contest's winner reveal (docs/contest.md)
 
     @property
     def private(self) -> bool:

@@ -30,6 +30,10 @@ PATH_VALUES = {
     "post_id": "01J0000000000000000000000Z",
     "secret": "A" * 32,
     "token_id": "1",
+    "contest_id": "1",
+    "winner_id": "1",
+    "step": "commit",
+    "code": "AAAA-BBBB-CCCC-DDDD",
 }
 WEAKER_ROLE = {Role.OWNER: Role.MODERATOR, Role.MODERATOR: Role.JUDGE}
 WEAKER_SCOPE = {TokenScope.INGEST: TokenScope.READ, TokenScope.MODERATE: TokenScope.INGEST}

@@ -244,3 +244,143 @@ author_bans = sa.Table(
     sa.Column("lifted_by", sa.String(400)),
     sa.Index("ix_author_bans_author", "source", "author_key"),
 )
+
+# The creativity contest (docs/contest.md). Claims hold the only personal data, sealed, apart from
+# posts, and are deleted on schedule; a winner row keeps what the report needs without them.
+
+contests = sa.Table(
+    "contests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    # `ContestRules` as JSON (eligibility, rubric, prizes as first written, selection).
+    sa.Column("rules", JsonType, nullable=False),
+    sa.Column("judging_closed_at", UTCDateTime),
+    sa.Column("reveal", JsonType),
+    sa.Column("created_by", sa.String(400), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Index("ix_contests_wall_id", "wall_id"),
+)
+
+contest_prizes = sa.Table(
+    "contest_prizes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("winners", sa.Integer, nullable=False),
+    sa.Column("stock", sa.Integer, nullable=False),
+    sa.CheckConstraint("stock >= 0", name="stock_not_negative"),
+    sa.Index("ix_contest_prizes_contest_id", "contest_id", "position"),
+)
+
+contest_shortlist = sa.Table(
+    "contest_shortlist",
+    metadata,
+    sa.Column(
+        "contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "post_id", sa.String(26), sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("added_by", sa.String(400), nullable=False),
+    sa.Column("added_at", UTCDateTime, nullable=False),
+)
+
+contest_scores = sa.Table(
+    "contest_scores",
+    metadata,
+    sa.Column(
+        "contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "post_id", sa.String(26), sa.ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("scores", JsonType, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+contest_votes = sa.Table(
+    "contest_votes",
+    metadata,
+    sa.Column(
+        "contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"), primary_key=True
+    ),
+    # HMAC of the voting device's id: one vote per device, and the device id itself is not kept.
+    sa.Column("voter", sa.String(64), primary_key=True),
+    sa.Column(
+        "post_id", sa.String(26), sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("voted_at", UTCDateTime, nullable=False),
+)
+
+contest_draws = sa.Table(
+    "contest_draws",
+    metadata,
+    sa.Column(
+        "contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("commitment", sa.String(64), nullable=False),
+    sa.Column("seed", sa.String(64), nullable=False),  # published only once the draw has run
+    sa.Column("input", sa.Text, nullable=False),  # the canonical JSON that `input_hash` is of
+    sa.Column("input_hash", sa.String(64), nullable=False),
+    sa.Column("committed_by", sa.String(400), nullable=False),
+    sa.Column("committed_at", UTCDateTime, nullable=False),
+    sa.Column("drawn_by", sa.String(400)),
+    sa.Column("drawn_at", UTCDateTime),
+)
+
+contest_winners = sa.Table(
+    "contest_winners",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "contest_id", sa.Integer, sa.ForeignKey("contests.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column(
+        "prize_id",
+        sa.Integer,
+        sa.ForeignKey("contest_prizes.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column(
+        "post_id", sa.String(26), sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("claimed_at", UTCDateTime),
+    sa.Column("delivered_at", UTCDateTime),
+    sa.Column("delivered_by", sa.String(400)),
+    sa.UniqueConstraint("contest_id", "rank", name="uq_contest_winners_contest_rank"),
+    sa.Index("ix_contest_winners_post_id", "post_id"),
+)
+
+contest_claims = sa.Table(
+    "contest_claims",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "winner_id",
+        sa.Integer,
+        sa.ForeignKey("contest_winners.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    sa.Column("name", sa.Text, nullable=False),  # sealed (sotong.contest.claims.ClaimCipher)
+    sa.Column("phone", sa.Text, nullable=False),  # sealed
+    sa.Column("delivery", sa.String(8), nullable=False),
+    sa.Column("address", sa.Text),  # sealed; only for delivery by mail
+    sa.Column("consent_version", sa.String(32), nullable=False),
+    sa.Column("consented_at", UTCDateTime, nullable=False),
+    sa.Column("delete_after", UTCDateTime, nullable=False),
+    sa.Index("ix_contest_claims_delete_after", "delete_after"),
+)

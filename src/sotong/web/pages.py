@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
+from sotong.contest.text import contest_messages
 from sotong.media.qr import qr_png, qr_svg
 from sotong.web import translations
 from sotong.web.errors import ApiError
@@ -23,6 +24,7 @@ from sotong.web.uploads import (
     device_of,
     load_upload,
     new_device,
+    prize_of_upload,
     set_device_cookie,
 )
 
@@ -143,6 +145,7 @@ async def upload_page(slug: str, request: Request, services: ServicesDep) -> Res
 @policy("secret-link")
 async def upload_status_page(secret: str, request: Request, services: ServicesDep) -> Response:
     wall, status = await load_upload(services, secret)
+    status["prize"] = await prize_of_upload(request, status)
     locale = page_locale(request, wall.locale)
     templates: Jinja2Templates = request.app.state.templates
     headers = page_headers(embeddable=False)
@@ -159,6 +162,7 @@ async def upload_status_page(secret: str, request: Request, services: ServicesDe
             "status_api": f"/api/v1/uploads/{secret}",
             "status": status,
             "post_page": f"/w/{wall.slug}/post",
+            "prize_t": contest_messages(locale),
         },
         headers=headers,
     )

@@ -284,9 +284,16 @@ async def _accept(request: Request, services: Services, wall: Wall, device: str)
 
 @router.get("/uploads/{secret}", summary="The status of an upload (its private link)")
 @policy("secret-link")
-async def upload_state(secret: str, services: ServicesDep) -> JSONResponse:
+async def upload_state(secret: str, request: Request, services: ServicesDep) -> JSONResponse:
     _, status = await load_upload(services, secret)
+    status["prize"] = await prize_of_upload(request, status)
     return JSONResponse(status, headers={"Cache-Control": "no-store"})
+
+
+async def prize_of_upload(request: Request, status: dict[str, Any]) -> dict[str, Any] | None:
+    """The uploader's prize (contest, prize, claim code and link) once the win is announced."""
+    prize: dict[str, Any] | None = await request.app.state.contest.desk.prize_of_post(status["id"])
+    return prize
 
 
 @router.delete("/uploads/{secret}", summary="Withdraw an upload: it leaves every screen at once")
@@ -299,4 +306,6 @@ async def withdraw_upload(secret: str, request: Request, services: ServicesDep) 
         withdrawn = await services.decisions.withdraw(wall, status["id"])
     except PostNotFound:
         raise ApiError(404, "upload_not_found", "there is no upload with this link") from None
-    return JSONResponse(upload_status(withdrawn, True), headers={"Cache-Control": "no-store"})
+    body = upload_status(withdrawn, True)
+    body["prize"] = await prize_of_upload(request, body)
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})

@@ -22,6 +22,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("/rules", N_("Rules"), Role.MODERATOR),
     Section("/settings", N_("Settings"), Role.OWNER),
     Section("/tokens", N_("API tokens"), Role.OWNER),
+    Section("/contests", N_("Contest"), Role.MODERATOR),
+    Section("/judging", N_("Judging"), Role.JUDGE),
 )
 
 

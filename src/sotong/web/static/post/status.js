@@ -4,6 +4,7 @@
 import { NetworkError, localPath, requestJson } from "./api.js";
 import { readConfig } from "./config.js";
 import { translator } from "./i18n.js";
+import { renderPrize } from "./prize.js";
 import { describeStatus, isActive } from "./status-text.js";
 
 const POLL_MS = 5000;
@@ -60,6 +61,7 @@ function render(status) {
   captionText.hidden = !caption;
   nameText.textContent = text(status.name).trim() || t("status_anonymous");
 
+  renderPrize(status.prize, config.prizeMessages, document);
   finished = !isActive(status);
   deleteBox.hidden = status.status === "removed";
 }

@@ -1,5 +1,6 @@
 // Entry point of the wall display: wires the live stream to the wall view in the chosen layout.
 
+import { ContestReveal } from "./contest.js";
 import { readConfig } from "./config.js";
 import { fontsLoaded } from "./fonts.js";
 import { enableStageControls } from "./stage.js";
@@ -18,8 +19,14 @@ const view = new WallView(document.getElementById("wall"), config.messages, {
   ready: fontsLoaded(document),
 });
 
+const contest = new ContestReveal(document);
+
 const stream = new LiveStream(config.eventsUrl, {
-  reset: (data) => view.reset(data.posts),
+  reset: (data) => {
+    view.reset(data.posts);
+    contest.refresh();
+  },
+  contest: (data) => contest.apply(data),
   post: (data) => view.upsert(data),
   remove: (data) => view.remove(data.id),
   state: (state) => {

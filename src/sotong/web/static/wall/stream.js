@@ -9,7 +9,7 @@ const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15000;
 const OFFLINE_AFTER_MS = 4000;
 
-export const EVENT_TYPES = ["reset", "post", "remove"];
+export const EVENT_TYPES = ["reset", "post", "remove", "contest"];
 
 export function withLastEventId(url, lastEventId, base = globalThis.location?.href) {
   const target = new URL(url, base);
