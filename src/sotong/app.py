@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -18,6 +19,8 @@ from starlette.staticfiles import StaticFiles
 from sotong import __version__
 from sotong.clock import utc_now
 from sotong.config import ConfigError, Settings
+from sotong.display.actions import DisplayActions
+from sotong.display.presence import ScreenPresence
 from sotong.domain import StoredEvent
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
@@ -175,6 +178,8 @@ def create_app(settings: Settings) -> FastAPI:
         metrics=metrics,
         upload_guard=UploadGuard.from_settings(settings.uploads),
         media=pool,
+        display=DisplayActions(db, bus),
+        presence=ScreenPresence(db),
     )
     configured_sources(settings)  # a bad source table in the file stops the start, named
 
@@ -221,11 +226,21 @@ def create_app(settings: Settings) -> FastAPI:
         metrics.refresh_with(gauges_refresher(services, supervisor))
         supervisor.start()
         heartbeats = asyncio.create_task(hub.send_heartbeats(settings.live.heartbeat_seconds))
+        presence = services.presence
+        assert presence is not None
+        screens = asyncio.create_task(presence.run(), name="screen-presence")
         try:
             yield
         finally:
             heartbeats.cancel()
             hub.close_all()
+            screens.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await screens
+            try:
+                await presence.close()
+            except Exception:
+                logger.exception("could not clear this process's screens")
             await supervisor.stop()
             await services.pipeline.close()
             await pool.close(cancel_pending=True)

@@ -35,6 +35,9 @@ class EventType(enum.StrEnum):
     WALL = "wall"  # the wall's public settings changed (title, hashtags, layout...)
     QUEUED = "queued"  # a post waits for a decision, or a waiting post changed
     UNQUEUED = "unqueued"  # a waiting post was decided, withdrawn or deleted
+    ANNOUNCE = "announce"  # the wall's current announcement changed (or was cleared)
+    AGENDA = "agenda"  # the wall's agenda changed: the sessions still to come
+    SCREEN = "screen"  # an operator reloads a named screen or switches its layout
 
     @property
     def private(self) -> bool:

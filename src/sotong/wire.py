@@ -83,6 +83,7 @@ def wall_settings_to_wire(settings: WallSettings, version: int) -> dict[str, Any
         "layout": settings.layout,
         "uploads": settings.uploads,
         "show_qr": settings.show_qr,
+        "display": settings.display.model_dump(mode="json"),
         "version": version,
     }
 
