@@ -51,6 +51,7 @@ from sotong.web.console import routes as console
 from sotong.web.console import tokens as console_tokens
 from sotong.web.console import walls as console_walls
 from sotong.web.console.session import LoginRequired, login_url
+from sotong.web.cors import PublicReadCorsMiddleware
 from sotong.web.errors import install_error_handlers
 from sotong.web.limits import BodyLimitMiddleware
 from sotong.web.policy import policy
@@ -271,6 +272,7 @@ def create_app(settings: Settings) -> FastAPI:
         ),
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(PublicReadCorsMiddleware)
     app.include_router(api.router)
     app.include_router(uploads.router)
     app.include_router(console.router)

@@ -186,9 +186,12 @@ class DisplaySettings(_Section):
 
     @model_validator(mode="after")
     def _legible_and_unique(self) -> DisplaySettings:
-        found = problems(palette(self.theme, self.background, self.text, self.accent))
-        if found:
-            raise ValueError("colours too close to read: " + "; ".join(found))
+        themes = [self.theme, *(s.theme for s in self.screens if s.theme not in (None, self.theme))]
+        for theme in dict.fromkeys(themes):
+            found = problems(palette(theme, self.background, self.text, self.accent))
+            if found:
+                where = "" if theme == self.theme else f" (with the {theme} theme of a screen)"
+                raise ValueError(f"colours too close to read{where}: " + "; ".join(found))
         names = [screen.name for screen in self.screens]
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
