@@ -46,8 +46,11 @@ from sotong.store.database import Database
 from sotong.store.posts import pending_counts
 from sotong.store.walls import WallRecord, sync_walls
 from sotong.web import api, health, pages, uploads
+from sotong.web.console import agenda as console_agenda
+from sotong.web.console import display as console_display
 from sotong.web.console import live as console_live
 from sotong.web.console import routes as console
+from sotong.web.console import screens as console_screens
 from sotong.web.console import tokens as console_tokens
 from sotong.web.console import walls as console_walls
 from sotong.web.console.session import LoginRequired, login_url
@@ -264,12 +267,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = pages.build_templates()
     install_error_handlers(app)
     upload_limit = uploads.upload_body_limit(settings.media.max_bytes)
+
+    def larger_body(method: str, path: str) -> int | None:
+        if uploads.is_upload_request(method, path) or console_display.is_image_upload(method, path):
+            return upload_limit
+        if console_agenda.is_agenda_import(method, path):
+            return console_agenda.IMPORT_BODY_BYTES
+        return None
+
     app.add_middleware(
-        BodyLimitMiddleware,
-        max_bytes=settings.server.max_body_bytes,
-        larger_for=lambda method, path: (
-            upload_limit if uploads.is_upload_request(method, path) else None
-        ),
+        BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes, larger_for=larger_body
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(PublicReadCorsMiddleware)
@@ -279,6 +286,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(console_walls.router)
     app.include_router(console_tokens.router)
     app.include_router(console_live.router)
+    app.include_router(console_display.router)
+    app.include_router(console_agenda.router)
+    app.include_router(console_screens.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))

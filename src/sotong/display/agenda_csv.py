@@ -43,7 +43,7 @@ from sotong.display.agenda import (
 )
 
 MAX_ROWS: Final = MAX_SESSIONS * 4
-MAX_FIELD: Final = 8 * 1024
+MAX_FIELD: Final = 64 * 1024
 
 HEADINGS: Final[dict[str, tuple[str, ...]]] = {
     "title": ("title", "session", "name", "제목", "세션", "프로그램", "세션명"),

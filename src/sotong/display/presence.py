@@ -61,6 +61,17 @@ class ScreenPresence:
         self._closed: set[str] = set()
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._changed = asyncio.Event()
+
+    @property
+    def open_count(self) -> int:
+        return len(self._open)
+
+    async def until_open(self, count: int) -> None:
+        """Returns once exactly `count` screen streams are open in this process."""
+        while len(self._open) != count:
+            self._changed.clear()
+            await self._changed.wait()
 
     def connect(self, wall_id: int, *, name: str, layout: str, address: str) -> ScreenStream:
         stream = ScreenStream(
@@ -74,11 +85,13 @@ class ScreenPresence:
         self._open[stream.id] = stream
         self._new.add(stream.id)
         self._wake.set()
+        self._changed.set()
         return stream
 
     def disconnect(self, stream: ScreenStream) -> None:
         if self._open.pop(stream.id, None) is None:
             return
+        self._changed.set()
         if stream.id in self._new:
             self._new.discard(stream.id)  # never written: nothing to delete
         else:

@@ -20,6 +20,9 @@ ROLE_NAMES = {Role.OWNER: N_("owner"), Role.MODERATOR: N_("moderator"), Role.JUD
 SECTIONS: tuple[Section, ...] = (
     Section("/queue", N_("Queue"), Role.MODERATOR),
     Section("/settings", N_("Settings"), Role.OWNER),
+    Section("/display", N_("Display"), Role.OWNER),
+    Section("/agenda", N_("Agenda"), Role.OWNER),
+    Section("/screens", N_("Screens"), Role.MODERATOR),
     Section("/tokens", N_("API tokens"), Role.OWNER),
 )
 
