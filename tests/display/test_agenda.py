@@ -246,7 +246,8 @@ def test_ics_broken_events_are_skipped_and_the_rest_kept() -> None:
         "BEGIN:VEVENT\nDTSTART:20171110T010000Z\nEND:VEVENT\n"  # no title
         "BEGIN:VEVENT\nSUMMARY:No start\nEND:VEVENT\n"
         "BEGIN:VEVENT\nSUMMARY:Bad time\nDTSTART:2017-11-10\nEND:VEVENT\n"
-        "BEGIN:VEVENT\nSUMMARY:Unknown zone\nDTSTART;TZID=Nowhere/City:20171110T100000\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nSUMMARY:Unknown zone\n"
+        "DTSTART;TZID=Nowhere/City:20171110T100000\nEND:VEVENT\n"
         "BEGIN:VEVENT\nSUMMARY:Bad duration\nDTSTART:20171110T010000Z\nDURATION:soon\nEND:VEVENT\n"
         "BEGIN:VEVENT\nSUMMARY:Backwards\nDTSTART:20171110T010000Z\n"
         "DTEND:20171110T000000Z\nEND:VEVENT\n"

@@ -21,14 +21,24 @@ export function formatRemaining(ms, locale = "ko") {
 
 export class Countdown {
   #panel;
+  #label;
+  #time;
+  #toggles;
   #messages;
   #locale;
   #target = null; // {at: ms, label}
   #timer = 0;
   #onChange;
 
-  constructor(panel, messages, { locale = "ko", onChange = () => {} } = {}) {
+  /**
+   * A countdown in `panel` (its `.panel__label` and `.countdown__time`), hidden when there is
+   * nothing to count; with `inline`, only the time in `panel` is written and the panel stays.
+   */
+  constructor(panel, messages, { locale = "ko", onChange = () => {}, inline = false } = {}) {
     this.#panel = panel;
+    this.#label = inline ? null : panel.querySelector(".panel__label");
+    this.#time = panel.querySelector(".countdown__time");
+    this.#toggles = !inline;
     this.#messages = messages;
     this.#locale = locale;
     this.#onChange = onChange;
@@ -50,13 +60,13 @@ export class Countdown {
     const target = this.#target;
     const remaining = target ? target.at - serverNow() : -Infinity;
     const visible = remaining > -AFTER_MS;
-    this.#panel.hidden = !visible;
+    if (this.#toggles) this.#panel.hidden = !visible;
+    this.#time.hidden = !visible;
     this.#onChange(visible);
     if (!visible) return;
-    this.#panel.querySelector(".panel__label").textContent = target.label;
-    const time = this.#panel.querySelector(".countdown__time");
+    if (this.#label) this.#label.textContent = target.label;
     const text = remaining > 0 ? formatRemaining(remaining, this.#locale) : this.#messages.countdown_now;
-    if (time.textContent !== text) time.textContent = text;
+    if (this.#time.textContent !== text) this.#time.textContent = text;
     this.#panel.dataset.done = String(remaining <= 0);
     const wait = remaining > 0 ? remaining % 1000 || 1000 : remaining + AFTER_MS;
     this.#timer = setTimeout(() => this.#tick(), Math.max(20, wait + 5));

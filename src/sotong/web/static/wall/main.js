@@ -57,18 +57,25 @@ const countdown = new Countdown(doc.querySelector(".countdown"), messages, {
   locale: config.locale,
   onChange: (visible) => (visible ? refreshRail() : refreshOverlays()),
 });
+// Counting down to the next session happens in the agenda's "up next" slot itself.
+const untilNext = new Countdown(doc.querySelector(".agenda__slot--next"), messages, {
+  locale: config.locale,
+  inline: true,
+});
 
-function countdownTarget() {
+function fixedCountdown() {
   const display = wall.display ?? {};
   const fixed = Date.parse(display.countdown_at ?? "");
   if (Number.isFinite(fixed) && fixed > serverNow() - COUNTDOWN_GRACE_MS) {
     return { at: fixed, label: display.countdown_label || messages.countdown_default };
   }
-  const next = agenda.next;
-  if (display.countdown_next_session === true && next) {
-    return { at: next.start, label: messages.countdown_next };
-  }
   return null;
+}
+
+function nextSessionCountdown() {
+  const next = agenda.next;
+  if (wall.display?.countdown_next_session !== true || !next) return null;
+  return { at: next.start, label: messages.countdown_next };
 }
 
 function refreshRail() {
@@ -82,7 +89,8 @@ function refreshOverlays() {
   body.dataset.qr = String(Boolean(qr) && shown.has("qr"));
   agendaPanel.hidden = !shown.has("agenda") || agendaPanel.dataset.filled !== "true";
   sponsors.hidden = !shown.has("sponsors") || !hasSponsors;
-  countdown.set(shown.has("countdown") ? countdownTarget() : null);
+  countdown.set(shown.has("countdown") ? fixedCountdown() : null);
+  untilNext.set(shown.has("countdown") && !agendaPanel.hidden ? nextSessionCountdown() : null);
   refreshRail();
 }
 

@@ -7,7 +7,16 @@ export function registerServiceWorker(doc = document) {
   if (body.dataset.embed === "true" || body.dataset.preview === "true") return;
   const workers = globalThis.navigator?.serviceWorker;
   if (!workers || globalThis.isSecureContext === false) return;
-  workers.register("/w/sw.js", { scope: "/w/" }).catch((error) => {
-    console.warn("sotong: the offline copy of this screen is not available", error);
-  });
+  workers
+    .register("/w/sw.js", { scope: "/w/" })
+    .then(() => workers.ready)
+    .then((registration) => {
+      // What this page loaded before the worker took over is copied now, so the very first
+      // visit can already be reopened offline.
+      const loaded = performance.getEntriesByType("resource").map((entry) => entry.name);
+      registration.active?.postMessage({ type: "keep", urls: [globalThis.location.href, ...loaded] });
+    })
+    .catch((error) => {
+      console.warn("sotong: the offline copy of this screen is not available", error);
+    });
 }

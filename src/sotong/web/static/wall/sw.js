@@ -39,6 +39,34 @@ self.addEventListener("fetch", (event) => {
   else if (what) event.respondWith(networkFirst(event.request));
 });
 
+// A page lists what it loaded before this worker controlled it; each is copied once.
+self.addEventListener("message", (event) => {
+  if (event.origin && event.origin !== self.location.origin) return;
+  const urls = Array.isArray(event.data?.urls) ? event.data.urls : [];
+  if (event.data?.type !== "keep") return;
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      for (const url of urls.slice(0, 300)) {
+        if (typeof url !== "string") continue;
+        let request;
+        try {
+          request = new Request(url);
+        } catch {
+          continue;
+        }
+        if (!kind(request) || (await cache.match(request))) continue;
+        try {
+          const response = await fetch(request);
+          if (response.ok && response.type === "basic") await cache.put(request, response);
+        } catch {
+          // Offline already: nothing to copy.
+        }
+      }
+    })(),
+  );
+});
+
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   try {
