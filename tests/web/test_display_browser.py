@@ -55,7 +55,13 @@ def agenda_csv(now: datetime) -> bytes:
         return (now + timedelta(minutes=minutes)).isoformat(timespec="seconds")
 
     rows = [
-        ("기조연설: 시민과 소통하는 도시, 서울의 새로운 소셜미디어 실험", -10, 20, "김소통", "다목적홀"),
+        (
+            "기조연설: 시민과 소통하는 도시, 서울의 새로운 소셜미디어 실험",
+            -10,
+            20,
+            "김소통",
+            "다목적홀",
+        ),
         ("패널 토론: 메신저 챗봇이 바꾼 민원 창구", 20, 60, "이민원 외 3명", "다목적홀"),
         ("점심", 60, 120, "", "로비"),
     ]
@@ -155,7 +161,6 @@ async def check_overlays(display: Display, layout: str, viewport: tuple[int, int
             "() => [...document.querySelectorAll('img')].every(img => img.complete)"
         )
         report = await inspect(screen, layout, viewport)
-        await page.screenshot(path=f"/tmp/overlay-{layout}-{viewport[0]}.png")  # DEBUG
         where = f"{layout} at {viewport[0]}x{viewport[1]}"
         for problem in ("overlaps", "outside", "overflowing", "small", "covered"):
             assert report[problem] == [], (where, problem, report[problem])
@@ -227,7 +232,8 @@ async def test_remote_orders_reach_only_the_named_screen(display: Display) -> No
         assert await lobby.page.get_attribute("body", "data-layout") == "masonry"
         # After its reload the screen shows its own layout again (the address asks masonry).
         assert await stage.page.get_attribute("body", "data-layout") == "masonry"
-        assert stage.errors == [] and lobby.errors == []
+        assert stage.errors == []
+        assert lobby.errors == []
     finally:
         await stage.page.close()
         await lobby.page.close()
@@ -252,7 +258,8 @@ async def test_branding_applies_live_without_a_reload(display: Display) -> None:
         assert styles["tag"] == "rgb(179, 38, 30)"
         assert await still_marked(page)
         report = await inspect(screen, "masonry", (1920, 1080))
-        assert report["small"] == [] and report["covered"] == []
+        assert report["small"] == []
+        assert report["covered"] == []
     finally:
         await display.save_display()
         await page.close()
@@ -280,7 +287,8 @@ async def test_the_embed_fits_a_narrow_iframe(display: Display) -> None:
               };
             }"""
         )
-        assert facts["scrollWidth"] <= 320 and facts["scrollHeight"] <= 560
+        assert facts["scrollWidth"] <= 320
+        assert facts["scrollHeight"] <= 560
         assert not any(facts[k] for k in ("qr", "announce", "rail", "sponsors")), facts
         assert facts["widest"] <= 320
         assert facts["textSize"] >= 16
