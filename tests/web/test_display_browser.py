@@ -33,11 +33,10 @@ from tests.web.test_layouts_browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 OVERLAYS_SHOWN = (
-    "!document.querySelector('.announce').hidden && !document.querySelector('.agenda').hidden"
-    " && !document.querySelector('.countdown').hidden && !document.querySelector('.sponsors').hidden"
-    " && !document.querySelector('.agenda__slot--next .countdown__time').hidden"
+    "() => ['.announce', '.agenda', '.countdown', '.sponsors', '.agenda__slot--next .countdown__time']"
+    ".every((selector) => !document.querySelector(selector).hidden)"
 )
-DRAW_AT = (datetime.now(UTC) + timedelta(hours=3)).astimezone(UTC)
+DRAW_AT = datetime.now(UTC) + timedelta(hours=3)
 
 
 def logo_png(text_colour: tuple[int, int, int], size: tuple[int, int] = (420, 140)) -> bytes:
