@@ -33,7 +33,8 @@ from tests.web.test_layouts_browser import (
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 OVERLAYS_SHOWN = (
-    "() => ['.announce', '.agenda', '.countdown', '.sponsors', '.agenda__slot--next .countdown__time']"
+    "() => ['.announce', '.agenda', '.countdown', '.sponsors',"
+    " '.agenda__slot--next .countdown__time']"
     ".every((selector) => !document.querySelector(selector).hidden)"
 )
 DRAW_AT = datetime.now(UTC) + timedelta(hours=3)
