@@ -10,7 +10,14 @@ import pytest
 from pydantic import BaseModel
 
 from sotong.app import create_app
-from sotong.config import Settings, SourceSettings, WallSettings
+from sotong.config import (
+    BrandImage,
+    DisplaySettings,
+    ScreenSettings,
+    Settings,
+    SourceSettings,
+    WallSettings,
+)
 from sotong.sources.registry import SOURCE_TYPES
 from tests.support import make_settings
 
@@ -36,7 +43,14 @@ def test_every_section_is_checked() -> None:
 
 @pytest.mark.parametrize(
     ("section", "model"),
-    [*SECTIONS, ("walls", WallSettings), ("walls.sources", SourceSettings)],
+    [
+        *SECTIONS,
+        ("walls", WallSettings),
+        ("walls.sources", SourceSettings),
+        ("walls.display", DisplaySettings),
+        ("walls.display.screens", ScreenSettings),
+        ("walls.display", BrandImage),
+    ],
 )
 def test_every_setting_is_documented(section: str, model: type[BaseModel]) -> None:
     text = documented("configuration.md")
