@@ -166,7 +166,8 @@ async def test_a_server_restart_never_blanks_the_wall_and_a_reload_while_down_st
         # The offline copy is ready: the worker controls the page, the posts are kept.
         await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         await page.wait_for_function(
-            "() => (JSON.parse(localStorage.getItem('sotong:wall:seoul2017')) || {}).lastEventId"
+            "() => ((JSON.parse(localStorage.getItem('sotong:wall:seoul2017')) || {}).posts"
+            " || []).length === 5"
         )
 
     # The server is down: the screen keeps its cards and says it is offline.

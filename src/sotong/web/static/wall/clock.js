@@ -31,11 +31,12 @@ export function at(time, callback) {
   return () => clearTimeout(timer);
 }
 
-/** Asks the server for its time (the Date header of a HEAD request, which no cache answers). */
+/** Asks the server for its time (the Date header of an uncached answer: `url` is outside what the
+ * service worker keeps). */
 export async function syncFromServer(url) {
   try {
     const sent = Date.now();
-    const response = await fetch(url, { method: "HEAD", cache: "no-store" });
+    const response = await fetch(url, { cache: "no-store" });
     const date = Date.parse(response.headers.get("date") ?? "");
     // The header has whole seconds: take the middle of the second it names.
     if (Number.isFinite(date)) offsetMs = date + 500 - (sent + Date.now()) / 2;

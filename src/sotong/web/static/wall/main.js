@@ -24,13 +24,16 @@ const { messages } = config;
 const doc = document;
 const body = doc.body;
 const keeps = !config.embed && !config.preview; // a venue screen: remembered, listed, offline
+// A screen reopened (perhaps from the offline copy) shows what it showed before at once; the
+// stream's first `reset` then brings it up to date in one swap. What the saved state says about
+// the wall, announcement and agenda wins over the page's only when it is newer than the page.
 const saved = keeps ? restore(config.slug) : null;
-const resume = saved && saved.lastEventId ? saved : null;
+const savedIsNewer = saved && !(saved.savedAt < Date.parse(config.now ?? ""));
 
 let wall = config.wall;
-if (resume?.wall && (resume.wall.version ?? 0) > (wall.version ?? 0)) wall = resume.wall;
-let announcement = resume ? resume.announcement : config.announcement;
-let agendaSessions = resume ? resume.agenda : config.agenda;
+if (savedIsNewer && saved.wall && (saved.wall.version ?? 0) >= (wall.version ?? 0)) wall = saved.wall;
+let announcement = savedIsNewer ? saved.announcement : config.announcement;
+let agendaSessions = savedIsNewer ? saved.agenda : config.agenda;
 let remoteLayout = null;
 let hasSponsors = false;
 let options = screenOptions(wall, config.screen, config.params, { embed: config.embed });
@@ -41,7 +44,7 @@ const view = new WallView(doc.getElementById("wall"), messages, {
   dwellMs: options.dwellMs,
   ready: fontsLoaded(doc),
 });
-if (resume) view.reset(resume.posts);
+if (saved) view.reset(saved.posts);
 
 const rail = doc.querySelector(".rail");
 const qr = doc.querySelector(".qr");
@@ -151,15 +154,7 @@ on("agenda", (data) => {
 
 const persister = keeps
   ? new Persister(config.slug, () =>
-      stream.lastEventId
-        ? {
-            posts: view.posts,
-            lastEventId: stream.lastEventId,
-            announcement,
-            agenda: agendaSessions,
-            wall,
-          }
-        : null,
+      stream.lastEventId ? { posts: view.posts, announcement, agenda: agendaSessions, wall } : null,
     )
   : null;
 
@@ -168,17 +163,14 @@ const stream = new LiveStream(
   {
     state: (state) => {
       body.dataset.connection = state;
-      if (state === "live") syncFromServer(globalThis.location.pathname);
+      if (state === "live") syncFromServer("/healthz");
     },
     eventId: (id) => {
       body.dataset.lastEventId = id;
       persister?.schedule();
     },
   },
-  {
-    params: keeps ? { screen: config.screen, layout: options.layout } : {},
-    lastEventId: resume?.lastEventId ?? "",
-  },
+  { params: keeps ? { screen: config.screen, layout: options.layout } : {} },
 );
 
 installRemote(config.screen, {

@@ -1,6 +1,7 @@
 // What a screen shows, kept in the browser's storage, so a screen reloaded while the network or
-// the server is down shows the same posts at once instead of an empty wall, and then resumes the
-// live stream from the event it had reached (no replay of everything, no duplicates).
+// the server is down shows the same posts at once instead of an empty wall. The stream then starts
+// afresh: its `reset` replaces them in one swap (cards that stay are kept, by id), so a saved state
+// from another database or an old release can never linger.
 
 const VERSION = 1;
 const MAX_AGE_MS = 3 * 24 * 3600 * 1000;
@@ -10,7 +11,7 @@ function key(slug) {
   return `sotong:wall:${slug}`;
 }
 
-/** The saved state of a wall's screen: {posts, lastEventId, announcement, agenda, wall}, or null. */
+/** The saved state of a wall's screen: {posts, announcement, agenda, wall, savedAt}, or null. */
 export function restore(slug, storage = globalThis.localStorage) {
   try {
     const saved = JSON.parse(storage?.getItem(key(slug)) ?? "null");
