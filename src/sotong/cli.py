@@ -18,6 +18,7 @@ from sotong.accounts.service import add_user
 from sotong.clock import utc_now
 from sotong.config import (
     ConfigError,
+    DisplaySettings,
     ServerSettings,
     Settings,
     SourceSettings,
@@ -26,9 +27,10 @@ from sotong.config import (
     load_settings,
     require_secret_key,
 )
+from sotong.display.demo import demo_agenda
 from sotong.domain import Role, TokenScope
 from sotong.logs import configure_logging
-from sotong.store import tokens, users
+from sotong.store import agenda, tokens, users
 from sotong.store.database import Database
 from sotong.store.users import EmailTaken
 from sotong.store.walls import sync_walls
@@ -341,6 +343,7 @@ def demo_settings(data_dir: Path, host: str, port: int) -> Settings:
                 moderation="post",
                 locale="ko",
                 sources=[SourceSettings(type="demo")],
+                display=DisplaySettings(countdown_next_session=True, sponsors_label="후원"),
             )
         ],
     )
@@ -393,6 +396,10 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
                 _, ingest = await tokens.create_token(
                     connection, wall.id, TokenScope.INGEST, "demo-ingest", utc_now()
                 )
+                if not await agenda.count_sessions(connection, wall.id):
+                    await agenda.add_sessions(
+                        connection, wall.id, demo_agenda(utc_now()), utc_now()
+                    )
             return moderate, ingest
         finally:
             await db.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import itertools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from sotong.display.agenda import MAX_FILE_BYTES, MAX_SESSIONS, AgendaFileError
 from sotong.display.agenda_csv import parse_csv
 from sotong.display.agenda_ics import parse_ics, unfold
+from sotong.display.demo import demo_agenda
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -296,3 +298,11 @@ def test_any_bytes_end_in_sessions_or_a_readable_refusal(data: bytes) -> None:
 def test_calendar_like_text_never_crashes(text: str) -> None:
     with contextlib.suppress(AgendaFileError):
         parse_ics(("BEGIN:VCALENDAR\n" + text).encode(), SEOUL)
+
+
+def test_the_demo_agenda_has_a_session_on_stage_now_and_one_up_next() -> None:
+    now = datetime(2026, 12, 3, 10, 7, 30, tzinfo=UTC)
+    sessions = demo_agenda(now)
+    on_now = [s for s in sessions if s.starts_at <= now < (s.ends_at or s.starts_at)]
+    assert [s.title for s in on_now] == ["기조연설: 시민과 소통하는 도시"]
+    assert all(a.ends_at == b.starts_at for a, b in itertools.pairwise(sessions))

@@ -300,3 +300,87 @@ async def test_the_embed_fits_a_narrow_iframe(display: Display) -> None:
         await asked.close()
     finally:
         await page.close()
+
+
+PURE_MODULES = """
+async () => {
+  const { nowAndNext } = await import("/static/wall/agenda.js");
+  const { screenOptions } = await import("/static/wall/config.js");
+  const { isForScreen } = await import("/static/wall/remote.js");
+  const { formatRemaining } = await import("/static/wall/countdown.js");
+  const at = (m) => new Date(Date.UTC(2017, 10, 10, 1, m)).toISOString();
+  const ms = (m) => Date.UTC(2017, 10, 10, 1, m);
+  const agenda = [
+    { id: 1, title: "A", starts_at: at(0), ends_at: at(30) },
+    { id: 2, title: "B", starts_at: at(20), ends_at: at(50) },
+    { id: 3, title: "C", starts_at: at(60), ends_at: at(90) },
+    { id: 4, title: "broken", starts_at: "soon", ends_at: at(90) },
+  ];
+  const moments = [-5, 0, 25, 50, 55, 90].map((m) => {
+    const { current, next, changesAt } = nowAndNext(agenda, ms(m));
+    return [current?.title ?? null, next?.title ?? null, (changesAt - ms(0)) / 60000];
+  });
+  const wall = {
+    layout: "masonry", uploads: true, show_qr: true,
+    palette: { legible: ["dark"] },
+    display: { theme: "dark", show_agenda: true, screens: [
+      { name: "stage", layout: "spotlight", show_qr: false, dwell_seconds: 9, theme: "light" },
+    ] },
+  };
+  const options = (name, search, embed = false) => {
+    const o = screenOptions(wall, name, new URLSearchParams(search), { embed });
+    return [o.layout, o.theme, o.dwellMs, [...o.overlays].sort().join(",")];
+  };
+  return {
+    moments,
+    screens: [
+      options("", ""),
+      options("stage", ""),
+      options("stage", "?layout=ticker&dwell=4&overlays=qr,agenda"),
+      options("lobby", "?qr=0&theme=light"),
+      options("", "", true),
+      options("", "?overlays=announce,qr", true),
+    ],
+    orders: [
+      isForScreen({ name: "stage" }, "stage"),
+      isForScreen({ name: "stage" }, "lobby"),
+      isForScreen({ name: "*" }, ""),
+      isForScreen({ name: "" }, ""),
+      isForScreen(null, "stage"),
+    ],
+    remaining: [
+      formatRemaining(61_000), formatRemaining(3_723_000), formatRemaining(90_061_000, "en"),
+    ],
+  };
+}
+"""
+
+
+async def test_screen_logic_in_the_browser(display: Display) -> None:
+    page = await display.wall.browser.new_page()
+    try:
+        await page.goto(f"{display.url}/w/{SLUG}?preview=1")
+        result = await page.evaluate(PURE_MODULES)
+    finally:
+        await page.close()
+    assert result["moments"] == [
+        [None, "A", 0],
+        ["A", "B", 20],
+        ["B", "C", 30],  # the latest to have started is on stage
+        [None, "C", 60],
+        [None, "C", 60],
+        [None, None, float("inf")],  # nothing left: never changes again
+    ]
+    everything = "agenda,announcements,countdown,qr,sponsors"
+    assert result["screens"] == [
+        ["masonry", "dark", None, everything],
+        # the stage's own settings; its light theme is not legible with these colours
+        ["spotlight", "dark", 9000, "agenda,announcements,countdown,sponsors"],
+        # the address wins; a QR hidden by the screen's settings stays hidden
+        ["ticker", "dark", 4000, "agenda"],
+        ["masonry", "dark", None, "agenda,announcements,countdown,sponsors"],
+        ["masonry", "dark", None, ""],  # an embed shows no overlay unless asked, never the QR
+        ["masonry", "dark", None, "announcements"],
+    ]
+    assert result["orders"] == [True, False, True, False, False]
+    assert result["remaining"] == ["01:01", "1:02:03", "1d 1:01:01"]
