@@ -27,7 +27,8 @@ from sotong.wire import dumps
 
 AnnouncementLevel = Literal["info", "urgent"]
 ScreenAction = Literal["reload", "layout"]
-AGENDA_ON_SCREEN = 200
+AGENDA_ON_SCREEN = 60
+AGENDA_AHEAD = timedelta(hours=36)
 ANNOUNCEMENT_MAX = 300
 ALL_SCREENS = "*"
 
@@ -47,9 +48,15 @@ def announcement_to_wire(announcement: Announcement | None) -> dict[str, Any] | 
 async def agenda_on_screen(
     connection: AsyncConnection, wall_id: int, now: datetime
 ) -> list[dict[str, Any]]:
-    """The sessions a screen needs: those not over yet, soonest first."""
+    """The sessions a screen needs: those not over yet and starting within a day and a half,
+    soonest first (a screen gets the next ones with every `reset`, at least daily)."""
     found = await list_sessions(connection, wall_id, ending_after=now, limit=AGENDA_ON_SCREEN)
-    return [session_to_wire(stored.id, stored.session) for stored in found]
+    horizon = now + AGENDA_AHEAD
+    return [
+        session_to_wire(stored.id, stored.session)
+        for stored in found
+        if stored.session.starts_at <= horizon
+    ]
 
 
 class DisplayActions:
