@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -200,10 +201,13 @@ async def test_agenda_import_reaches_screens_and_reports_skipped_rows(
     assert "기조연설: 시민과 소통하는 도시" in listing.text
     assert "10:20–11:20" in listing.text
 
+    soon = (datetime.now(UTC) + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    later = (soon + timedelta(days=3)).strftime("%Y%m%dT%H%M%SZ")
     ics = (
-        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:미래 세션\r\n"
-        "DTSTART:20991110T010000Z\r\nDTEND:20991110T020000Z\r\nLOCATION:무대\r\n"
-        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:곧 시작할 세션\r\n"
+        f"DTSTART:{soon:%Y%m%dT%H%M%SZ}\r\nDURATION:PT1H\r\nLOCATION:무대\r\n"
+        "END:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:사흘 뒤 세션\r\n"
+        f"DTSTART:{later}\r\nDURATION:PT1H\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
     async with open_stream(public, EVENTS) as reader:
         await next_of(reader, "reset")
@@ -216,8 +220,9 @@ async def test_agenda_import_reaches_screens_and_reports_skipped_rows(
         agenda = await next_of(reader, "agenda")
     sessions = agenda["sessions"]
     assert isinstance(sessions, list)
-    assert [s["title"] for s in sessions] == ["미래 세션"]
-    assert sessions[0]["starts_at"] == "2099-11-10T01:00:00+00:00"
+    # Screens get the sessions of the next day and a half.
+    assert [s["title"] for s in sessions] == ["곧 시작할 세션"]
+    assert sessions[0]["starts_at"] == soon.isoformat()
 
     broken = await owner.client.post(
         f"/admin/walls/{SLUG}/agenda/import",
