@@ -19,7 +19,14 @@ from playwright.async_api import Page
 
 from sotong.domain import Role, TokenScope
 from tests.browser import chromium
-from tests.support import ConsoleUser, console_user, live_server, make_settings, make_token
+from tests.support import (
+    CONSOLE_PASSWORD,
+    ConsoleUser,
+    console_user,
+    live_server,
+    make_settings,
+    make_token,
+)
 from tests.web.test_layouts_browser import (
     LAYOUTS,
     SLUG,
@@ -384,3 +391,49 @@ async def test_screen_logic_in_the_browser(display: Display) -> None:
     ]
     assert result["orders"] == [True, False, True, False, False]
     assert result["remaining"] == ["01:01", "1:02:03", "1d 1:01:01"]
+
+
+async def test_the_console_previews_unsaved_branding(display: Display) -> None:
+    page = await display.wall.browser.new_page(viewport={"width": 1600, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        await page.goto(f"{display.url}/admin/login")
+        await page.fill("input[name=email]", "owner@example.org")
+        await page.fill("input[name=password]", CONSOLE_PASSWORD)
+        async with page.expect_navigation():
+            await page.click("button[type=submit]")
+        await page.goto(f"{display.url}/admin/walls/{SLUG}/display")
+        preview = page.frame_locator("#display-preview")
+        await preview.locator("body[data-connection='live']").wait_for()
+        await page.check("#accent_custom")
+        await page.evaluate(
+            """() => {
+              const input = document.getElementById('accent');
+              input.value = '#ff6f3c';
+              input.dispatchEvent(new Event('input', { bubbles: true }));
+            }"""
+        )
+        frame = page.frame_locator("#display-preview").locator("body")
+        await frame.evaluate(
+            """(body) => new Promise((resolve) => {
+              const check = () => getComputedStyle(body).getPropertyValue('--accent').trim()
+                === '#ff6f3c' ? resolve() : requestAnimationFrame(check);
+              check();
+            })"""
+        )
+        saved = display.wall.server.app.state.services.wall_settings(SLUG).display
+        assert saved.accent is None  # a preview, not a save
+        # An illegible choice is explained beside the form, and the preview keeps the last good one.
+        await page.evaluate(
+            """() => {
+              const input = document.getElementById('accent');
+              input.value = '#10131c';
+              input.dispatchEvent(new Event('input', { bubbles: true }));
+            }"""
+        )
+        await page.locator("#colours-error .field-error").wait_for()
+        assert "accent" in await page.locator("#colours-error").inner_text()
+        assert errors == []
+    finally:
+        await page.close()
