@@ -10,7 +10,15 @@ import pytest
 from pydantic import BaseModel
 
 from sotong.app import create_app
-from sotong.config import RuleSettings, Settings, SourceSettings, WallSettings
+from sotong.config import (
+    BrandImage,
+    DisplaySettings,
+    RuleSettings,
+    ScreenSettings,
+    Settings,
+    SourceSettings,
+    WallSettings,
+)
 from sotong.sources.registry import SOURCE_TYPES
 from tests.support import make_settings
 
@@ -41,6 +49,9 @@ def test_every_section_is_checked() -> None:
         ("walls", WallSettings),
         ("walls.sources", SourceSettings),
         ("walls.rules", RuleSettings),
+        ("walls.display", DisplaySettings),
+        ("walls.display.screens", ScreenSettings),
+        ("walls.display", BrandImage),
     ],
 )
 def test_every_setting_is_documented(section: str, model: type[BaseModel]) -> None:

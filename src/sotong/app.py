@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -19,6 +20,8 @@ from sotong import __version__
 from sotong.clock import utc_now
 from sotong.config import ConfigError, RuleSettings, Settings
 from sotong.contest.runtime import ContestRuntime
+from sotong.display.actions import DisplayActions
+from sotong.display.presence import ScreenPresence
 from sotong.domain import StoredEvent, Wall
 from sotong.live.bus import Bus, MemoryBus
 from sotong.live.hub import LiveHub
@@ -45,13 +48,17 @@ from sotong.store.database import Database
 from sotong.store.posts import pending_counts
 from sotong.store.walls import WallRecord, sync_walls
 from sotong.web import api, contest_public, health, pages, uploads
+from sotong.web.console import agenda as console_agenda
 from sotong.web.console import contest_desk, contest_judging, contests
+from sotong.web.console import display as console_display
 from sotong.web.console import live as console_live
 from sotong.web.console import routes as console
 from sotong.web.console import rules as console_rules
+from sotong.web.console import screens as console_screens
 from sotong.web.console import tokens as console_tokens
 from sotong.web.console import walls as console_walls
 from sotong.web.console.session import LoginRequired, login_url
+from sotong.web.cors import PublicReadCorsMiddleware
 from sotong.web.errors import install_error_handlers
 from sotong.web.limits import BodyLimitMiddleware
 from sotong.web.policy import policy
@@ -191,6 +198,8 @@ def create_app(settings: Settings) -> FastAPI:
         metrics=metrics,
         upload_guard=UploadGuard.from_settings(settings.uploads),
         media=pool,
+        display=DisplayActions(db, bus),
+        presence=ScreenPresence(db),
     )
     contest = ContestRuntime.build(settings, db, bus)
     configured_sources(settings)  # a bad source table in the file stops the start, named
@@ -239,12 +248,22 @@ def create_app(settings: Settings) -> FastAPI:
         supervisor.start()
         contest.start()
         heartbeats = asyncio.create_task(hub.send_heartbeats(settings.live.heartbeat_seconds))
+        presence = services.presence
+        assert presence is not None
+        screens = asyncio.create_task(presence.run(), name="screen-presence")
         try:
             yield
         finally:
             heartbeats.cancel()
             await contest.stop()
             hub.close_all()
+            screens.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await screens
+            try:
+                await presence.close()
+            except Exception:
+                logger.exception("could not clear this process's screens")
             await supervisor.stop()
             await services.pipeline.close()
             await pool.close(cancel_pending=True)
@@ -268,14 +287,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = pages.build_templates()
     install_error_handlers(app)
     upload_limit = uploads.upload_body_limit(settings.media.max_bytes)
+
+    def larger_body(method: str, path: str) -> int | None:
+        if uploads.is_upload_request(method, path) or console_display.is_image_upload(method, path):
+            return upload_limit
+        if console_agenda.is_agenda_import(method, path):
+            return console_agenda.IMPORT_BODY_BYTES
+        return None
+
     app.add_middleware(
-        BodyLimitMiddleware,
-        max_bytes=settings.server.max_body_bytes,
-        larger_for=lambda method, path: (
-            upload_limit if uploads.is_upload_request(method, path) else None
-        ),
+        BodyLimitMiddleware, max_bytes=settings.server.max_body_bytes, larger_for=larger_body
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(PublicReadCorsMiddleware)
     app.include_router(api.router)
     app.include_router(uploads.router)
     app.include_router(console.router)
@@ -287,6 +311,9 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router)
     app.include_router(contest_public.api)
     app.include_router(contest_public.pages)
+    app.include_router(console_display.router)
+    app.include_router(console_agenda.router)
+    app.include_router(console_screens.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))

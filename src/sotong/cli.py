@@ -22,6 +22,7 @@ from sotong.accounts.service import add_user
 from sotong.clock import utc_now
 from sotong.config import (
     ConfigError,
+    DisplaySettings,
     RuleSettings,
     ServerSettings,
     Settings,
@@ -32,10 +33,11 @@ from sotong.config import (
     require_secret_key,
 )
 from sotong.contest.demo import seed_demo_contest
+from sotong.display.demo import demo_agenda
 from sotong.domain import Role, TokenScope, Wall
 from sotong.export import CSV_COLUMNS, csv_row, post_record
 from sotong.logs import configure_logging
-from sotong.store import posts, tokens, users
+from sotong.store import agenda, posts, tokens, users
 from sotong.store.database import Database
 from sotong.store.users import EmailTaken
 from sotong.store.walls import load_walls, sync_walls
@@ -482,6 +484,7 @@ def demo_settings(data_dir: Path, host: str, port: int) -> Settings:
                 # The samples come round again and again; they are not copies to hold back.
                 rules=RuleSettings(duplicate_text_hours=0),
                 sources=[SourceSettings(type="demo")],
+                display=DisplaySettings(countdown_next_session=True, sponsors_label="후원"),
             )
         ],
     )
@@ -535,6 +538,10 @@ def demo(host: str, port: int, data_dir: Path | None) -> None:
                 _, ingest = await tokens.create_token(
                     connection, wall.id, TokenScope.INGEST, "demo-ingest", utc_now()
                 )
+                if not await agenda.count_sessions(connection, wall.id):
+                    await agenda.add_sessions(
+                        connection, wall.id, demo_agenda(utc_now()), utc_now()
+                    )
             await seed_demo_contest(db, wall.id, utc_now())
             return moderate, ingest
         finally:

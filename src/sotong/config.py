@@ -11,9 +11,19 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from sotong.display.contrast import palette, problems
 from sotong.hashtags import tag_key
 
 DEFAULT_CONFIG_PATH = Path("sotong.toml")
@@ -159,6 +169,82 @@ class RuleSettings(_Section):
         return cleaned
 
 
+Layout = Literal["masonry", "spotlight", "carousel", "ticker", "mixed"]
+Theme = Literal["dark", "light"]
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+# Only pictures the media pipeline made are shown as branding (and written into a stylesheet).
+MEDIA_PATH_PATTERN = r"^/media/img/[0-9a-f]{2}/[0-9a-f]{64}\.webp$"
+SCREEN_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+
+
+class BrandImage(_Section):
+    """A logo, background or sponsor picture uploaded in the console (a media-pipeline WebP)."""
+
+    url: str = Field(pattern=MEDIA_PATH_PATTERN)
+    width: int = Field(ge=1, le=20_000)
+    height: int = Field(ge=1, le=20_000)
+    name: str = Field(default="", max_length=100)
+
+
+class ScreenSettings(_Section):
+    """A named screen of a wall (`/w/<slug>?screen=<name>`) with its own layout and overlays."""
+
+    name: str = Field(pattern=SCREEN_NAME_PATTERN)
+    layout: Layout | None = None
+    theme: Theme | None = None
+    dwell_seconds: int | None = Field(default=None, ge=2, le=120)
+    show_qr: bool = True
+    show_agenda: bool = True
+    show_countdown: bool = True
+    show_sponsors: bool = True
+    show_announcements: bool = True
+
+
+class DisplaySettings(_Section):
+    """How the wall looks: branding, overlays and named screens (docs/display.md)."""
+
+    theme: Theme = "dark"
+    accent: str | None = Field(default=None, pattern=COLOUR_PATTERN)
+    background: str | None = Field(default=None, pattern=COLOUR_PATTERN)
+    text: str | None = Field(default=None, pattern=COLOUR_PATTERN)
+    font_scale: float = Field(default=1.0, ge=1.0, le=1.4)
+    logo: BrandImage | None = None
+    background_image: BrandImage | None = None
+    sponsors: list[BrandImage] = Field(default_factory=list, max_length=12)
+    sponsors_label: str = Field(default="", max_length=40)
+    timezone: str = "Asia/Seoul"
+    show_agenda: bool = True
+    countdown_at: AwareDatetime | None = None
+    countdown_label: str = Field(default="", max_length=80)
+    countdown_next_session: bool = False
+    screens: list[ScreenSettings] = Field(default_factory=list, max_length=50)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone (e.g. Asia/Seoul)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _legible_and_unique(self) -> DisplaySettings:
+        themes = [self.theme, *(s.theme for s in self.screens if s.theme not in (None, self.theme))]
+        for theme in dict.fromkeys(themes):
+            found = problems(palette(theme, self.background, self.text, self.accent))
+            if found:
+                where = "" if theme == self.theme else f" (with the {theme} theme of a screen)"
+                raise ValueError(f"colours too close to read{where}: " + "; ".join(found))
+        names = [screen.name for screen in self.screens]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"screen names must be unique; repeated: {', '.join(repeated)}")
+        return self
+
+
 class WallSettings(_Section):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     title: str = Field(min_length=1, max_length=200)
@@ -166,10 +252,11 @@ class WallSettings(_Section):
     moderation: Literal["pre", "post"] = "pre"
     locale: Literal["ko", "en"] = "ko"
     match_particles: bool = False
-    layout: Literal["masonry", "spotlight", "carousel", "ticker", "mixed"] = "masonry"
+    layout: Layout = "masonry"
     uploads: bool = True
     show_qr: bool = True
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    display: DisplaySettings = Field(default_factory=DisplaySettings)
     sources: list[SourceSettings] = Field(default_factory=list)
 
     @field_validator("hashtags")

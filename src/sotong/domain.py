@@ -36,6 +36,9 @@ class EventType(enum.StrEnum):
     QUEUED = "queued"  # a post waits for a decision, or a waiting post changed
     UNQUEUED = "unqueued"  # a waiting post was decided, withdrawn or deleted
     CONTEST = "contest"  # a step of a contest's winner reveal (docs/contest.md)
+    ANNOUNCE = "announce"  # the wall's current announcement changed (or was cleared)
+    AGENDA = "agenda"  # the wall's agenda changed: the sessions still to come
+    SCREEN = "screen"  # an operator reloads a named screen or switches its layout
 
     @property
     def private(self) -> bool:

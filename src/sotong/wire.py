@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from sotong.config import WallSettings
+from sotong.display.brand import palette_to_wire
 from sotong.domain import Media, Post, Wall
 
 
@@ -84,6 +85,8 @@ def wall_settings_to_wire(settings: WallSettings, version: int) -> dict[str, Any
         "layout": settings.layout,
         "uploads": settings.uploads,
         "show_qr": settings.show_qr,
+        "display": settings.display.model_dump(mode="json"),
+        "palette": palette_to_wire(settings.display),
         "version": version,
     }
 

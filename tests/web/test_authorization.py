@@ -34,6 +34,7 @@ PATH_VALUES = {
     "winner_id": "1",
     "step": "commit",
     "code": "AAAA-BBBB-CCCC-DDDD",
+    "session_id": "1",
 }
 WEAKER_ROLE = {Role.OWNER: Role.MODERATOR, Role.MODERATOR: Role.JUDGE}
 WEAKER_SCOPE = {TokenScope.INGEST: TokenScope.READ, TokenScope.MODERATE: TokenScope.INGEST}

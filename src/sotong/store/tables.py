@@ -384,3 +384,51 @@ contest_claims = sa.Table(
     sa.Column("delete_after", UTCDateTime, nullable=False),
     sa.Index("ix_contest_claims_delete_after", "delete_after"),
 )
+
+
+# The display: a wall's agenda, its announcements, and the screens connected to each process.
+
+agenda_sessions = sa.Table(
+    "agenda_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("speaker", sa.String(200), nullable=False, server_default=""),
+    sa.Column("room", sa.String(100), nullable=False, server_default=""),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("starts_at", UTCDateTime, nullable=False),
+    sa.Column("ends_at", UTCDateTime, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_agenda_sessions_wall_starts", "wall_id", "starts_at"),
+)
+
+announcements = sa.Table(
+    "announcements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("text", sa.String(300), nullable=False),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by", sa.String(400), nullable=False),
+    sa.Column("expires_at", UTCDateTime),
+    sa.Column("cleared_at", UTCDateTime),
+    sa.Column("cleared_by", sa.String(400)),
+    sa.Index("ix_announcements_wall_created", "wall_id", "created_at"),
+)
+
+screen_presence = sa.Table(
+    "screen_presence",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("wall_id", sa.Integer, sa.ForeignKey("walls.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("process", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(32), nullable=False, server_default=""),
+    sa.Column("layout", sa.String(16), nullable=False, server_default=""),
+    sa.Column("address", sa.String(64), nullable=False, server_default=""),
+    sa.Column("connected_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Column("last_event_id", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Index("ix_screen_presence_wall", "wall_id", "last_seen_at"),
+)

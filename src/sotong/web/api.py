@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from sotong.display.snapshot import screen_reset
 from sotong.domain import TokenScope
 from sotong.ids import is_valid_id
 from sotong.moderation.decisions import PostNotFound
@@ -18,6 +19,7 @@ from sotong.web.json_body import read_json, request_body_schema
 from sotong.web.policy import policy
 from sotong.web.responses import JSONResponse
 from sotong.web.schemas import DecisionIn, IngestIn
+from sotong.web.screens import address_of, presence_tracked, screen_stream
 from sotong.web.services import Services, get_services
 from sotong.web.stream import parse_last_event_id, wall_stream
 from sotong.wire import post_to_wire, wall_to_wire
@@ -69,10 +71,27 @@ async def events(
     last_event_id: Annotated[
         str | None, Query(description="alternative to the Last-Event-ID header")
     ] = None,
+    screen: Annotated[
+        str | None,
+        Query(description="a wall screen's name ('' for an unnamed one): lists it in the console"),
+    ] = None,
+    layout: Annotated[str | None, Query(description="the layout that screen shows")] = None,
 ) -> EventStreamResponse:
     wall = services.wall(slug)
     resume_from = parse_last_event_id(request.headers.get("last-event-id"), last_event_id)
-    stream = wall_stream(services.db, services.hub, wall, services.settings.live, resume_from)
+    live = services.settings.live
+    shown = screen_stream(services, wall, screen, layout, address_of(request))
+    stream = wall_stream(
+        services.db,
+        services.hub,
+        wall,
+        live,
+        resume_from,
+        snapshot=lambda: screen_reset(services.db, wall, live),
+        on_position=shown.seen if shown else None,
+    )
+    if shown is not None and services.presence is not None:
+        stream = presence_tracked(stream, services.presence, shown)
     return EventStreamResponse(stream, STREAM_HEADERS)
 
 

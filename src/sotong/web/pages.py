@@ -13,12 +13,18 @@ from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from sotong import __version__
+from sotong.clock import utc_now
+from sotong.config import DisplaySettings, ScreenSettings
 from sotong.contest.text import contest_messages
+from sotong.display.actions import agenda_on_screen, announcement_to_wire
+from sotong.display.brand import legible_themes, stylesheet
 from sotong.media.qr import qr_png, qr_svg
+from sotong.store.announcements import current_announcement
 from sotong.web import translations
 from sotong.web.errors import ApiError
 from sotong.web.i18n import MESSAGES, messages
 from sotong.web.policy import policy
+from sotong.web.screens import SCREEN_NAME
 from sotong.web.services import Services, get_services
 from sotong.web.uploads import (
     device_of,
@@ -27,6 +33,7 @@ from sotong.web.uploads import (
     prize_of_upload,
     set_device_cookie,
 )
+from sotong.wire import wall_settings_to_wire
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
@@ -66,10 +73,33 @@ def build_templates() -> Jinja2Templates:
     return templates
 
 
-def _render_wall(request: Request, services: Services, slug: str, *, embed: bool) -> Response:
+def _screen_of(request: Request, display: DisplaySettings) -> tuple[str, ScreenSettings | None]:
+    """The screen this page is (`?screen=NAME`), and its definition when the wall has one."""
+    name = request.query_params.get("screen", "").strip().lower()
+    if not SCREEN_NAME.match(name):
+        return "", None
+    return name, next((screen for screen in display.screens if screen.name == name), None)
+
+
+async def _render_wall(request: Request, services: Services, slug: str, *, embed: bool) -> Response:
     wall = services.wall(slug)
-    configured = services.wall_settings(slug)
+    record = services.wall_record(slug)
+    configured = record.settings
+    display = configured.display
+    screen_name, screen = _screen_of(request, display)
+    legible = legible_themes(display)
+    asked_theme = request.query_params.get("theme", "")
+    theme = next(
+        (t for t in (asked_theme, screen.theme if screen else None) if t in legible),
+        display.theme,
+    )
+    now = utc_now()
+    async with services.db.read() as connection:
+        announcement = await current_announcement(connection, wall.id, now)
+        agenda = await agenda_on_screen(connection, wall.id, now)
     templates: Jinja2Templates = request.app.state.templates
+    preview = request.query_params.get("preview") == "1"
+    headers = page_headers(embeddable=embed)
     return templates.TemplateResponse(
         request,
         "wall.html",
@@ -79,25 +109,56 @@ def _render_wall(request: Request, services: Services, slug: str, *, embed: bool
             "asset_version": __version__,
             "events_url": f"/api/v1/walls/{wall.slug}/events",
             "embed": embed,
-            "layout": configured.layout,
+            "preview": preview,
+            "layout": (screen.layout if screen and screen.layout else None) or configured.layout,
             "show_qr": configured.uploads and configured.show_qr and not embed,
+            "uploads": configured.uploads and not embed,
             "upload_url": upload_page_url(services, wall.slug),
             "qr_url": f"/w/{wall.slug}/qr.svg",
+            "brand_url": f"/w/{wall.slug}/brand.css?v={record.version}",
+            "display": display,
+            "theme": theme,
+            "screen_name": screen_name,
+            "wall_wire": wall_settings_to_wire(configured, record.version),
+            "announcement": announcement_to_wire(announcement),
+            "agenda": agenda,
+            "now": now.isoformat(),
         },
-        headers=page_headers(embeddable=embed),
+        headers=headers,
+    )
+
+
+@router.get("/w/sw.js")
+@policy("public")
+async def service_worker() -> Response:
+    """The screens' service worker, served from /w/ so that it may control the wall pages."""
+    return Response(
+        (STATIC_DIR / "wall" / "sw.js").read_bytes(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/w/"},
     )
 
 
 @router.get("/w/{slug}")
 @policy("public")
 async def wall_page(slug: str, request: Request, services: ServicesDep) -> Response:
-    return _render_wall(request, services, slug, embed=False)
+    return await _render_wall(request, services, slug, embed=False)
 
 
 @router.get("/w/{slug}/embed")
 @policy("public")
 async def wall_embed(slug: str, request: Request, services: ServicesDep) -> Response:
-    return _render_wall(request, services, slug, embed=True)
+    return await _render_wall(request, services, slug, embed=True)
+
+
+@router.get("/w/{slug}/brand.css")
+@policy("public")
+async def wall_brand(slug: str, services: ServicesDep) -> Response:
+    return Response(
+        stylesheet(services.wall_settings(slug).display),
+        media_type="text/css",
+        headers={"Cache-Control": "no-cache"},
+    )
 
 
 def page_locale(request: Request, default: str) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from sotong.config import Settings, WallSettings
+from sotong.display.actions import DisplayActions
+from sotong.display.presence import ScreenPresence
 from sotong.domain import Wall
 from sotong.live.bus import Bus
 from sotong.live.hub import LiveHub
@@ -35,6 +37,13 @@ class Services:
     upload_guard: UploadGuard
     media: MediaPool | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    display: DisplayActions | None = None
+    presence: ScreenPresence | None = None
+
+    def display_actions(self) -> DisplayActions:
+        if self.display is None:
+            self.display = DisplayActions(self.db, self.bus)
+        return self.display
 
     @property
     def walls(self) -> dict[str, Wall]:

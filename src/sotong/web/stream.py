@@ -68,9 +68,10 @@ async def wall_stream(
     *,
     private: bool = False,
     snapshot: Snapshot | None = None,
+    on_position: Callable[[int], None] | None = None,
 ) -> AsyncGenerator[bytes, None]:
     """A screen's stream (public events), or with `private` the console's (every event, and its
-    own snapshot)."""
+    own snapshot). `on_position` hears the id of the last event written to the stream."""
     viewer = await hub.subscribe(wall.id, private=private)
     try:
         yield sse.PREAMBLE
@@ -83,6 +84,8 @@ async def wall_stream(
             else:
                 position, reset_frame = await snapshot()
             yield reset_frame
+            if on_position is not None:
+                on_position(position)
         else:
             position = last_event_id if last_event_id is not None else 0
             frames = []
@@ -91,6 +94,8 @@ async def wall_stream(
                 position = seq
             if any(frames):
                 yield b"".join(frames)
+            if on_position is not None:
+                on_position(position)
         while True:
             try:
                 # Under load several events wait in the queue: one write for all of them is far
@@ -114,5 +119,7 @@ async def wall_stream(
                 position = seq
             if any(chunk):
                 yield b"".join(chunk)
+            if on_position is not None:
+                on_position(position)
     finally:
         hub.unsubscribe(viewer)

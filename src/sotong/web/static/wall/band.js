@@ -43,6 +43,8 @@ export class Band {
   #stillTimer = 0;
   #stillAt = null;
   #stillMs;
+  #resizes;
+  #onMotion = () => this.#run();
 
   /** `stillMs`: with reduced motion, how long each post's words stay (null: the default). */
   constructor(messages, { stillMs = null, doc = document } = {}) {
@@ -56,8 +58,20 @@ export class Band {
     this.#track.className = "band__track";
     this.element.append(this.#track);
     this.#motion = reducedMotion();
-    this.#motion?.addEventListener?.("change", () => this.#run());
-    new ResizeObserver(() => this.#measure()).observe(this.element);
+    this.#motion?.addEventListener?.("change", this.#onMotion);
+    this.#resizes = new ResizeObserver(() => this.#measure());
+    this.#resizes.observe(this.element);
+  }
+
+  /** Stops the band and takes it off the page (the screen changed layout). */
+  destroy() {
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    clearTimeout(this.#stillTimer);
+    this.#stillTimer = 0;
+    this.#motion?.removeEventListener?.("change", this.#onMotion);
+    this.#resizes.disconnect();
+    this.element.remove();
   }
 
   /** Shows the words of `posts` (in wall order) that have any. */

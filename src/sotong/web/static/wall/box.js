@@ -48,3 +48,12 @@ export function sizeTo(element, width, height = null) {
   element.style.height = h;
   sizes.set(element, { w, h });
 }
+
+/** Forgets what was written to `element`, after its styles were cleared (a new layout). */
+export function forgetPlace(element) {
+  transforms.delete(element);
+  sizes.delete(element);
+  element.style.removeProperty("transform");
+  element.style.removeProperty("width");
+  element.style.removeProperty("height");
+}

@@ -72,6 +72,12 @@ export class CarouselLayout {
     return entering;
   }
 
+  destroy() {
+    clearTimeout(this.#timer);
+    this.#timer = 0;
+    for (const id of [...this.#away.keys()]) this.#stopAway(id);
+  }
+
   #schedule() {
     this.#timer = setTimeout(() => {
       this.#timer = 0;

@@ -46,13 +46,13 @@ export class ContestReveal {
   #shownKey = "";
   #lastPlaces = 0;
 
-  constructor(doc = document) {
+  constructor(doc = document, parent = doc.body) {
     this.#doc = doc;
     this.#url = revealUrl(doc);
     this.#root = element(doc, "section", "contest-reveal");
     this.#root.hidden = true;
     this.#root.setAttribute("aria-live", "polite");
-    doc.body.append(this.#root);
+    parent.append(this.#root);
     this.refresh();
   }
 

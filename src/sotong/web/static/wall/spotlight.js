@@ -60,6 +60,11 @@ export class SpotlightLayout {
     return entering;
   }
 
+  destroy() {
+    clearTimeout(this.#timer);
+    this.#timer = 0;
+  }
+
   #schedule(post) {
     clearTimeout(this.#timer);
     this.#timer = 0;

@@ -3,16 +3,21 @@
 // After a network error the browser's EventSource reconnects by itself and sends Last-Event-ID.
 // When the connection fails hard (readyState CLOSED: the server answered 5xx, or not an event
 // stream) we open a new EventSource after a jittered backoff, 1 s doubling to 15 s, with
-// ?last_event_id=N so the server replays what was missed.
+// ?last_event_id=N so the server replays what was missed. Events go to the handlers registered
+// in dispatch.js, whatever their type.
+
+import { dispatch, eventTypes, onNewType } from "./dispatch.js";
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 15000;
 const OFFLINE_AFTER_MS = 4000;
 
-export const EVENT_TYPES = ["reset", "post", "remove", "contest"];
-
-export function withLastEventId(url, lastEventId, base = globalThis.location?.href) {
+export function withLastEventId(url, lastEventId, base = globalThis.location?.href, params = {}) {
   const target = new URL(url, base);
+  for (const [name, value] of Object.entries(params)) {
+    if (value === null || value === undefined) target.searchParams.delete(name);
+    else target.searchParams.set(name, value);
+  }
   if (lastEventId) target.searchParams.set("last_event_id", lastEventId);
   else target.searchParams.delete("last_event_id");
   return target.href;
@@ -32,14 +37,26 @@ export class LiveStream {
   #retryTimer = 0;
   #offlineTimer = 0;
   #state = "";
+  #params;
+  #subscribed = new Set();
 
   /**
-   * handlers: {reset(data), post(data), remove(data)} for the events, state("connecting" | "live" |
-   * "offline"), eventId(id) after each event.
+   * handlers: state("connecting" | "live" | "offline"), eventId(id) after each event; `params`:
+   * extra query parameters (which screen this is); `lastEventId`: where to resume (a screen that
+   * restored what it showed before a reload).
    */
-  constructor(url, handlers) {
+  constructor(url, handlers, { params = {}, lastEventId = "" } = {}) {
     this.#url = url;
     this.#handlers = handlers;
+    this.#params = { ...params };
+    this.#lastEventId = lastEventId;
+    onNewType((type) => this.#subscribe(this.#source, type));
+  }
+
+  /** New query parameters; the stream reopens at once and resumes where it was. */
+  setParams(params) {
+    this.#params = { ...this.#params, ...params };
+    if (this.#source) this.#open();
   }
 
   get lastEventId() {
@@ -58,8 +75,12 @@ export class LiveStream {
   #open() {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = 0;
-    const source = new EventSource(withLastEventId(this.#url, this.#lastEventId));
+    this.#source?.close();
+    const source = new EventSource(
+      withLastEventId(this.#url, this.#lastEventId, undefined, this.#params),
+    );
     this.#source = source;
+    this.#subscribed = new Set();
     source.addEventListener("open", () => {
       if (this.#source !== source) return;
       this.#attempt = 0;
@@ -74,12 +95,16 @@ export class LiveStream {
         this.#setState("connecting");
       }
     });
-    for (const type of EVENT_TYPES) {
-      source.addEventListener(type, (event) => {
-        if (this.#source !== source) return;
-        this.#receive(type, event);
-      });
-    }
+    for (const type of eventTypes()) this.#subscribe(source, type);
+  }
+
+  #subscribe(source, type) {
+    if (!source || source !== this.#source || this.#subscribed.has(type)) return;
+    this.#subscribed.add(type);
+    source.addEventListener(type, (event) => {
+      if (this.#source !== source) return;
+      this.#receive(type, event);
+    });
   }
 
   #receive(type, event) {
@@ -89,13 +114,7 @@ export class LiveStream {
     } catch {
       data = null;
     }
-    if (data !== null) {
-      try {
-        this.#handlers[type]?.(data);
-      } catch (error) {
-        console.error(`sotong: could not apply a "${type}" event`, error);
-      }
-    }
+    if (data !== null) dispatch(type, data);
     if (event.lastEventId) {
       this.#lastEventId = event.lastEventId;
       this.#handlers.eventId?.(event.lastEventId);

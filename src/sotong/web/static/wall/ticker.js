@@ -16,6 +16,10 @@ export class TickerLayout {
     root.after(this.#band.element);
   }
 
+  destroy() {
+    this.#band.destroy();
+  }
+
   arrange(entries) {
     const cards = entries.map(({ post, element }) => ({ element, pinned: post.pinned === true }));
     const placed = this.#masonry.layout(cards, contentBox(this.#root));

@@ -1,7 +1,9 @@
 // What the wall shows: one card per post id (insert-or-update, never a duplicate), in wall order,
 // at most `limit` of them, arranged by the screen's layout once per animation frame.
 
+import { forgetPlace } from "./box.js";
 import { createCard, renderCard } from "./card.js";
+import { unfit } from "./fit.js";
 import { createLayout } from "./layouts.js";
 import { reducedMotion } from "./motion.js";
 import { overflow, wallOrder } from "./order.js";
@@ -13,6 +15,16 @@ const STAGGER_MAX = 16;
 const ENTER_MS = 900; // a little over the card-in animation in wall.css
 const FRESH_MS = 6000;
 const HIDDEN_STATUSES = new Set(["pending", "rejected", "removed"]);
+const LAYOUT_CLASSES = [
+  "card--boxed",
+  "card--offstage",
+  "card--enter",
+  "card--fresh",
+  "is-current",
+  "is-hero",
+  "is-parked",
+  "is-away",
+];
 
 function postId(value) {
   if (typeof value === "string" && value !== "") return value;
@@ -32,6 +44,8 @@ export class WallView {
   #messages;
   #limit;
   #layout;
+  #layoutName;
+  #layoutOptions;
   #posts = new Map();
   #cards = new Map();
   #arrival = new Map();
@@ -63,12 +77,9 @@ export class WallView {
     this.#limit = limit;
     this.#reducedMotion = reducedMotion();
     const relayout = () => this.#schedule();
-    this.#layout = createLayout(layout, root, {
-      requestLayout: relayout,
-      messages,
-      dwellMs,
-      doc,
-    });
+    this.#layoutOptions = { requestLayout: relayout, messages, dwellMs, doc };
+    this.#layoutName = layout;
+    this.#layout = createLayout(layout, root, this.#layoutOptions);
     this.#resizes = new ResizeObserver(relayout);
     this.#resizes.observe(root);
     globalThis.addEventListener?.("resize", relayout);
@@ -114,6 +125,35 @@ export class WallView {
 
   get size() {
     return this.#cards.size;
+  }
+
+  get layout() {
+    return this.#layoutName;
+  }
+
+  /** The posts shown, in wall order (what a screen keeps to show again after a reload). */
+  get posts() {
+    return this.#ordered();
+  }
+
+  /**
+   * Switches to another layout (or the same one with another `dwellMs`) in place: the cards are
+   * kept, placed afresh and faded in; nothing is fetched again.
+   */
+  setLayout(name, { dwellMs = this.#layoutOptions.dwellMs } = {}) {
+    if (name === this.#layoutName && dwellMs === this.#layoutOptions.dwellMs) return;
+    this.#layout.destroy?.();
+    this.#layoutOptions = { ...this.#layoutOptions, dwellMs };
+    for (const card of this.#cards.values()) {
+      card.classList.remove(...LAYOUT_CLASSES);
+      forgetPlace(card);
+      unfit(card);
+      card.classList.add("card--unplaced");
+      this.#entering.set(card, { fresh: false });
+    }
+    this.#layoutName = name;
+    this.#layout = createLayout(name, this.#root, this.#layoutOptions);
+    this.#schedule();
   }
 
   #put(post, { arrival, fresh = false }) {
