@@ -26,7 +26,9 @@ from sotong.media.fetch import fetch_client
 from sotong.media.pool import MediaPool
 from sotong.media.remote import RemoteMedia
 from sotong.metrics import Metrics
+from sotong.moderation.bans import Bans
 from sotong.moderation.decisions import Decisions
+from sotong.moderation.history import History
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.pipeline.media import MediaStep
 from sotong.registry import WallRegistry
@@ -174,6 +176,8 @@ def create_app(settings: Settings) -> FastAPI:
         decisions=Decisions(db, bus),
         metrics=metrics,
         upload_guard=UploadGuard.from_settings(settings.uploads),
+        bans=Bans(db, bus),
+        history=History(db, bus),
         media=pool,
     )
     configured_sources(settings)  # a bad source table in the file stops the start, named
