@@ -45,7 +45,10 @@ from sotong.store.database import Database
 from sotong.store.posts import pending_counts
 from sotong.store.walls import WallRecord, sync_walls
 from sotong.web import api, health, pages, uploads
+from sotong.web.console import audit as console_audit
 from sotong.web.console import live as console_live
+from sotong.web.console import moderation_api as console_moderation
+from sotong.web.console import queue as console_queue
 from sotong.web.console import routes as console
 from sotong.web.console import tokens as console_tokens
 from sotong.web.console import walls as console_walls
@@ -266,6 +269,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(console_walls.router)
     app.include_router(console_tokens.router)
     app.include_router(console_live.router)
+    app.include_router(console_moderation.router)
+    app.include_router(console_queue.router)
+    app.include_router(console_audit.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))

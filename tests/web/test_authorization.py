@@ -30,6 +30,8 @@ PATH_VALUES = {
     "post_id": "01J0000000000000000000000Z",
     "secret": "A" * 32,
     "token_id": "1",
+    "ban_id": "1",
+    "decision_id": "1",
 }
 WEAKER_ROLE = {Role.OWNER: Role.MODERATOR, Role.MODERATOR: Role.JUDGE}
 WEAKER_SCOPE = {TokenScope.INGEST: TokenScope.READ, TokenScope.MODERATE: TokenScope.INGEST}
