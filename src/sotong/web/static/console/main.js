@@ -2,15 +2,16 @@
 // by keyboard or touch; the history with undo; bans.
 
 import { createAnnouncer } from "./announce.js";
-import { ApiProblem, createApi } from "./api.js";
+import { Actions } from "./actions.js";
+import { createApi } from "./api.js";
 import { BansView } from "./bans.js";
-import { actionLabel, config, t } from "./config.js";
+import { config, t } from "./config.js";
 import { createBanDialog } from "./dialog.js";
 import { HistoryView } from "./history.js";
 import { bindShortcuts } from "./keys.js";
 import { ListView } from "./list.js";
 import { ConsoleStream } from "./live.js";
-import { authorName, matches, queueOrder, screenOrder } from "./posts.js";
+import { matches, queueOrder, screenOrder } from "./posts.js";
 
 const $ = (selector) => document.querySelector(selector);
 const TABS = ["queue", "screen", "history", "bans"];
@@ -21,11 +22,6 @@ const api = createApi(config.api, config.csrf);
 const announcer = createAnnouncer($("[data-announce]"), $("[data-alert]"));
 const askBan = createBanDialog($("#ban-dialog"));
 const filters = { source: "", image: "", rule: "" };
-// Posts taken out of a list while their decision is on its way, per list; and those the stream
-// took out meanwhile (they must not come back if the decision fails).
-const pending = { queue: new Set(), screen: new Set() };
-const goneMeanwhile = { queue: new Set(), screen: new Set() };
-const mine = []; // ids of this page's decisions, newest last (U undoes them)
 let activeTab = "queue";
 
 const lists = {
@@ -52,6 +48,8 @@ const bansView = new BansView({
   lifted: $("[data-bans-lifted]"),
   api,
 });
+const actions = new Actions({ lists, api, announcer, askBan, changed: () => refreshSide() });
+const fail = (problem) => actions.fail(problem);
 
 function changed(kind, { focusEmpty }) {
   const list = lists[kind];
@@ -79,18 +77,6 @@ function updateSources(list) {
   select.value = filters.source;
 }
 
-function fail(problem) {
-  if (problem instanceof ApiProblem && problem.status === 401) announcer.alert(t("session_ended"));
-  else if (problem instanceof ApiProblem && problem.code === "network") announcer.alert(t("offline_action"));
-  else if (problem instanceof ApiProblem && problem.code === "nothing_to_undo") announcer.alert(t("undone_none"));
-  else announcer.alert(t("failed", { message: problem?.message ?? String(problem) }));
-}
-
-function focusWasLost() {
-  const active = document.activeElement;
-  return !active || active === document.body;
-}
-
 let sideTimer = 0;
 function refreshSide() {
   clearTimeout(sideTimer);
@@ -98,107 +84,6 @@ function refreshSide() {
     if (activeTab === "history") historyView.refresh().catch(fail);
     if (activeTab === "bans") bansView.refresh().catch(fail);
   }, SIDE_REFRESH_MS);
-}
-
-/** Take posts out of a list before the server answers; they come back if it refuses. */
-function takeOut(kind, ids) {
-  const list = lists[kind];
-  const taken = [];
-  for (const id of ids) {
-    pending[kind].add(id);
-    const post = list.remove(id);
-    if (post) taken.push(post);
-  }
-  if (focusWasLost()) list.focusCurrent();
-  return () => {
-    for (const post of taken) if (!goneMeanwhile[kind].has(post.id)) list.upsert(post);
-  };
-}
-
-function settled(kind, ids) {
-  for (const id of ids) {
-    pending[kind].delete(id);
-    goneMeanwhile[kind].delete(id);
-  }
-}
-
-async function decide(kind, action, post) {
-  if (action === "ban") return banAuthor(post);
-  const list = lists[kind];
-  const leaves = kind === "queue" || action === "reject" || action === "hide";
-  const putBack = leaves ? takeOut(kind, [post.id]) : () => {};
-  try {
-    const result = await api.decide(post.id, action);
-    mine.push(result.decision_id);
-    if (!leaves) list.upsert(result.post, { merge: true });
-    announcer.say(t("done", { action: actionLabel(action), author: authorName(post) }));
-    refreshSide();
-  } catch (problem) {
-    putBack();
-    fail(problem);
-  } finally {
-    settled(kind, [post.id]);
-  }
-}
-
-async function decideSelected(kind, action) {
-  const list = lists[kind];
-  const ids = list.selectedIds();
-  if (!ids.length) return;
-  list.clearSelection();
-  const leaves = kind === "queue" || action === "reject" || action === "hide";
-  for (let start = 0; start < ids.length; start += config.maxBulk) {
-    const chunk = ids.slice(start, start + config.maxBulk);
-    const putBack = leaves ? takeOut(kind, chunk) : () => {};
-    try {
-      const result = await api.decideMany(chunk, action);
-      mine.push(result.decision_ids[0]);
-      announcer.say(t("done_many", { action: actionLabel(action), count: chunk.length }));
-    } catch (problem) {
-      putBack();
-      fail(problem);
-      break;
-    } finally {
-      settled(kind, chunk);
-    }
-  }
-  refreshSide();
-}
-
-async function banAuthor(post) {
-  const answer = await askBan(authorName(post));
-  if (!answer) return;
-  try {
-    const result = await api.ban(post.id, answer.scope, answer.reason);
-    mine.push(result.decision_id);
-    for (const id of [...result.removed, ...result.unqueued]) {
-      lists.queue.remove(id);
-      lists.screen.remove(id);
-    }
-    const count = result.removed.length + result.unqueued.length;
-    announcer.say(t("banned", { author: authorName(post), count }));
-    refreshSide();
-  } catch (problem) {
-    fail(problem);
-  }
-}
-
-async function undo(decisionId) {
-  try {
-    const result = await api.undo(decisionId);
-    announcer.say(
-      result.restored.length ? t("undone", { count: result.restored.length }) : t("undone_none"),
-    );
-  } catch (problem) {
-    fail(problem);
-  }
-  refreshSide();
-}
-
-function undoLast() {
-  const decisionId = mine.pop();
-  if (decisionId === undefined) announcer.say(t("nothing_to_undo"));
-  else undo(decisionId);
 }
 
 function showTab(name, { focusTab = false, focusList = false } = {}) {
@@ -243,7 +128,7 @@ bindShortcuts((key, event) => {
     return true;
   }
   if (key === "U") {
-    undoLast();
+    actions.undoLast();
     return true;
   }
   const list = lists[activeTab];
@@ -267,13 +152,13 @@ bindShortcuts((key, event) => {
     case "Shift+R":
     case "Shift+H": {
       const action = actionFor(activeTab, key.slice(-1), {});
-      if (action) decideSelected(activeTab, action);
+      if (action) actions.decideSelected(activeTab, action);
       return Boolean(action);
     }
   }
   const action = current ? actionFor(activeTab, key, current) : null;
   if (!action) return false;
-  decide(activeTab, action, current);
+  actions.decide(activeTab, action, current);
   return true;
 });
 
@@ -289,7 +174,7 @@ for (const kind of ["queue", "screen"]) {
       return;
     }
     const button = event.target.closest("[data-action]");
-    if (button) decide(kind, button.dataset.action, post);
+    if (button) actions.decide(kind, button.dataset.action, post);
   });
   root.addEventListener("focusin", (event) => {
     const item = event.target.closest(".mod-item");
@@ -304,7 +189,7 @@ for (const kind of ["queue", "screen"]) {
   const bar = $(`[data-bulk="${kind}"]`);
   bar.addEventListener("click", (event) => {
     const button = event.target.closest("button");
-    if (button?.dataset.bulkAction) decideSelected(kind, button.dataset.bulkAction);
+    if (button?.dataset.bulkAction) actions.decideSelected(kind, button.dataset.bulkAction);
     else if (button?.hasAttribute("data-bulk-clear")) lists[kind].clearSelection();
   });
 }
@@ -318,18 +203,11 @@ $("[data-filters]").addEventListener("submit", (event) => event.preventDefault()
 
 $("[data-history]").addEventListener("click", (event) => {
   const button = event.target.closest("[data-undo]");
-  if (button) undo(Number(button.dataset.undo));
+  if (button) actions.undo(Number(button.dataset.undo));
 });
-$("[data-bans]").addEventListener("click", async (event) => {
+$("[data-bans]").addEventListener("click", (event) => {
   const button = event.target.closest("[data-lift]");
-  if (!button) return;
-  try {
-    await api.lift(Number(button.dataset.lift));
-    announcer.say(t("lifted", { author: button.dataset.author }));
-    await bansView.refresh();
-  } catch (problem) {
-    fail(problem);
-  }
+  if (button) actions.lift(Number(button.dataset.lift), button.dataset.author);
 });
 
 const tablist = $('[role="tablist"]');
@@ -371,15 +249,15 @@ new ConsoleStream(config.events, {
     refreshSide();
   },
   queued(post) {
-    if (pending.queue.has(post.id)) return;
+    if (actions.isPending("queue", post.id)) return;
     const arriving = !lists.queue.get(post.id);
     lists.queue.upsert(post);
     if (arriving) noteNew();
     refreshSide();
   },
   unqueued({ id }) {
-    if (pending.queue.has(id)) {
-      goneMeanwhile.queue.add(id);
+    if (actions.isPending("queue", id)) {
+      actions.noteGone("queue", id);
       return;
     }
     const wasCurrent = activeTab === "queue" && lists.queue.current()?.id === id;
@@ -389,11 +267,11 @@ new ConsoleStream(config.events, {
   },
   post(post) {
     if (post.status && post.status !== "approved") lists.screen.remove(post.id);
-    else if (!pending.screen.has(post.id)) lists.screen.upsert(post, { merge: true });
+    else if (!actions.isPending("screen", post.id)) lists.screen.upsert(post, { merge: true });
     refreshSide();
   },
   remove({ id }) {
-    if (pending.screen.has(id)) goneMeanwhile.screen.add(id);
+    actions.noteGone("screen", id);
     lists.screen.remove(id);
     refreshSide();
   },
