@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, Request, expect
 
 from sotong.domain import Role, TokenScope
 from sotong.store import bans
@@ -133,6 +133,27 @@ async def test_approve_with_the_keyboard_then_ban_the_author_off_the_wall(
     await console.keyboard.press("Shift+A")
     for post_id in more:
         await card(wall, post_id).wait_for()
+    await expect(queue.locator(".mod-item")).to_have_count(0)
+
+    # A cut connection resumes from the last event: what came meanwhile arrives, and a post
+    # another moderator decides leaves the queue.
+    requests: list[Request] = []
+    console.on("request", lambda r: requests.append(r) if "/events" in r.url else None)
+    server.app.state.services.hub.close_all()
+    meanwhile = await post("박지은", "@jieun", "연결이 끊긴 사이에 왔어요")
+    await expect(queue.locator(f".mod-item[data-id='{meanwhile}']")).to_have_count(
+        1, timeout=20_000
+    )
+    headers = await requests[-1].all_headers()
+    resumed_from = headers.get("last-event-id") or requests[-1].url.partition("last_event_id=")[2]
+    assert resumed_from.isdigit(), "the console resumed instead of starting over"
+    moderate = await make_token(server.app, "seoul2017", TokenScope.MODERATE)
+    decided = await post.client.post(
+        f"/api/v1/walls/seoul2017/posts/{meanwhile}/decision",
+        json={"action": "reject"},
+        headers={"Authorization": f"Bearer {moderate}"},
+    )
+    assert decided.status_code == 200
     await expect(queue.locator(".mod-item")).to_have_count(0)
 
     # On screen: move to one of the author's cards and ban them from this wall.
