@@ -4,14 +4,16 @@ off the wall."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Locator, Page, Request, expect
+from PIL import Image
+from playwright.async_api import Browser, Locator, Page, Request, Route, expect
 
-from sotong.domain import Role, TokenScope
+from sotong.domain import Author, IncomingPost, Media, Role, TokenScope
 from sotong.store import bans
 from tests.browser import chromium
 from tests.support import (
@@ -26,6 +28,8 @@ from tests.support import (
 pytestmark = pytest.mark.browser
 
 QUEUE = "/admin/walls/seoul2017/queue"
+PICTURES = "https://pictures.test"
+GONE = "https://gone.test"
 
 
 @pytest.fixture
@@ -196,3 +200,99 @@ async def test_approve_with_the_keyboard_then_ban_the_author_off_the_wall(
     await console.keyboard.press("u")
     for post_id in [first, *more]:
         await card(wall, post_id).wait_for()
+
+
+def png(width: int, height: int) -> bytes:
+    image = Image.new("RGB", (width, height), (196, 88, 64))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_on_a_tablet_filters_touch_and_a_cancelled_ban(
+    tmp_path: Path, browser: Browser
+) -> None:
+    settings = make_settings(
+        f"sqlite:///{tmp_path / 'tablet.db'}", tmp_path / "media", moderation="pre"
+    )
+    settings.media.cache_remote = False  # images stay on their (routed) origin
+    async with live_server(settings) as server:
+        services = server.app.state.services
+        wall = services.wall("seoul2017")
+
+        async def ingest(external_id: str, source: str, *media: Media) -> str:
+            result = await services.pipeline.ingest(
+                wall,
+                IncomingPost(
+                    source,
+                    external_id,
+                    Author("박지은", f"@{source}"),
+                    "#서울소셜컨퍼런스",
+                    media=media,
+                ),
+            )
+            assert result.post_id is not None
+            return result.post_id
+
+        plain = await ingest("plain", "api")
+        pictured = await ingest("pictured", "rss", Media(url=f"{PICTURES}/a.png", alt="무대"))
+        gone = await ingest("gone", "rss", Media(url=f"{GONE}/b.jpg", kind="unavailable"))
+
+        from sotong.accounts.service import add_user
+        from sotong.clock import utc_now
+
+        await add_user(
+            services.db, "t@example.org", Role.MODERATOR, CONSOLE_PASSWORD, utc_now(), actor="t"
+        )
+        context = await browser.new_context(
+            viewport={"width": 820, "height": 1180}, has_touch=True, locale="ko-KR"
+        )
+        page = await context.new_page()
+        page.on("pageerror", lambda error: pytest.fail(f"script error in the console: {error}"))
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+
+        async def serve(route: Route) -> None:
+            await route.fulfill(status=200, content_type="image/png", body=png(320, 200))
+
+        await page.route(f"{PICTURES}/**", serve)
+        await page.goto(f"{server.url}{QUEUE}")
+        await page.fill("#email", "t@example.org")
+        await page.fill("#password", CONSOLE_PASSWORD)
+        await page.press("#password", "Enter")
+        queue = page.locator("[data-list='queue']")
+        await expect(queue.locator(".mod-item:visible")).to_have_count(3)
+
+        await expect(queue.locator(f"[data-id='{pictured}'] img")).to_have_attribute("alt", "무대")
+        await page.wait_for_function(
+            "id => document.querySelector(`[data-id='${id}'] img`).naturalWidth > 0", arg=pictured
+        )
+        unavailable = queue.locator(f"[data-id='{gone}']")
+        await expect(unavailable.locator("img")).to_have_count(0)
+        await expect(unavailable.locator(".mod-item__unavailable")).to_be_visible()
+
+        await page.select_option("#filter-source", "rss")
+        await expect(queue.locator(".mod-item:visible")).to_have_count(2)
+        await page.select_option("#filter-source", "")
+        await page.select_option("#filter-image", "no")
+        await expect(queue.locator(".mod-item:visible")).to_have_count(1)
+        await expect(queue.locator(".mod-item:visible")).to_have_attribute("data-id", plain)
+        await page.select_option("#filter-rule", "any")
+        await expect(page.locator("[data-empty='queue']")).to_be_visible()
+        await page.select_option("#filter-rule", "")
+        await page.select_option("#filter-image", "")
+
+        await queue.locator(f"[data-id='{plain}'] [data-action='approve']").tap()
+        await expect(queue.locator(f"[data-id='{plain}']")).to_have_count(0)
+        await expect(page.locator("[data-count='screen']")).to_have_text("1")
+
+        ban_button = queue.locator(f"[data-id='{pictured}'] [data-action='ban']")
+        await ban_button.tap()
+        dialog = page.locator("#ban-dialog")
+        await expect(dialog).to_be_visible()
+        await page.keyboard.press("Escape")
+        await expect(dialog).to_be_hidden()
+        await expect(ban_button).to_be_focused()
+        await expect(queue.locator(".mod-item")).to_have_count(2)
+        assert [url for url in requested if url.startswith(GONE)] == []
+        await context.close()
