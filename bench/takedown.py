@@ -101,7 +101,7 @@ class Bench:
         console: httpx.AsyncClient,
         csrf: str,
         ingest_token: str,
-        page: Page,
+        page: Page | None,
         swarms: list[SwarmProcess],
     ) -> None:
         self.api, self.console, self.page, self.swarms = api, console, page, swarms
@@ -126,6 +126,8 @@ class Bench:
     async def shown_everywhere(self, post_ids: list[str]) -> None:
         for crowd in self.swarms:
             await crowd.ask("arrivals", ("post", post_ids))
+        if self.page is None:
+            return
         await self.page.wait_for_function(
             "ids => ids.every(id => document.querySelector(`#wall .card[data-post-id='${id}']`))",
             arg=post_ids,
@@ -144,6 +146,8 @@ class Bench:
                 (max(seen.values()) - started) * 1000
                 for seen in arrivals  # type: ignore[attr-defined]
             ]
+        if self.page is None:
+            return
         await self.page.wait_for_function(
             "ids => ids.every(id => id in window.__detached)", arg=post_ids, timeout=30_000
         )
@@ -162,13 +166,25 @@ class Bench:
 
         print(f"{name}:")
         line("decision answered (HTTP)", self.answered)
-        line("-> card gone from the wall (Chromium)", self.in_page)
-        line("-> its fading ghost gone too", self.ghost_gone)
+        if self.in_page:
+            line("-> card gone from the wall (Chromium)", self.in_page)
+            line("-> its fading ghost gone too", self.ghost_gone)
         if self.at_viewers:
             line("-> `remove` at every viewer", self.at_viewers)
 
 
-async def run(args: argparse.Namespace, config: Path, plant: harness.Deployment) -> None:
+async def open_wall(stack: contextlib.AsyncExitStack, url: str) -> Page:
+    playwright = await stack.enter_async_context(async_playwright())
+    browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    stack.push_async_callback(browser.close)
+    page = await browser.new_page(viewport={"width": 1920, "height": 1080})
+    await page.add_init_script(WATCHER)
+    await page.goto(f"{url}/w/{harness.WALL}")
+    await page.wait_for_selector("body[data-connection='live']")
+    return page
+
+
+async def run(args: argparse.Namespace, plant: harness.Deployment) -> None:
     url = plant.servers[0].url
     swarms = []
     if args.viewers:
@@ -177,46 +193,39 @@ async def run(args: argparse.Namespace, config: Path, plant: harness.Deployment)
     async with (
         httpx.AsyncClient(base_url=url, timeout=60) as api,
         httpx.AsyncClient(base_url=url, timeout=60) as console,
-        async_playwright() as playwright,
+        contextlib.AsyncExitStack() as stack,
     ):
         csrf = await sign_in(console)
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = await browser.new_page(viewport={"width": 1920, "height": 1080})
-            await page.add_init_script(WATCHER)
-            await page.goto(f"{url}/w/{harness.WALL}")
-            await page.wait_for_selector("body[data-connection='live']")
-            print(
-                f"viewers: {args.viewers} stream clients + 1 Chromium page; "
-                f"database {args.database_url.split(':')[0] or 'sqlite'}; one server process"
-            )
-            rejects = Bench(api, console, csrf, plant.ingest_token, page, swarms)
-            warm = [await rejects.post("warm")]
-            await rejects.shown_everywhere(warm)
-            await rejects.takedown(
-                f"{CONSOLE_API}/posts/{warm[0]}/decision", {"action": "reject"}, warm
-            )
-            rejects = Bench(api, console, csrf, plant.ingest_token, page, swarms)
-            while len(rejects.in_page) < args.takedowns:
-                batch = [await rejects.post("citizen") for _ in range(args.batch)]
-                await rejects.shown_everywhere(batch)
-                for post_id in batch:
-                    path = f"{CONSOLE_API}/posts/{post_id}/decision"
-                    await rejects.takedown(path, {"action": "reject"}, [post_id])
-            bans = Bench(api, console, csrf, plant.ingest_token, page, swarms)
-            for round_ in range(args.bans):
-                author = f"spammer{round_}"
-                cards = [await bans.post(author) for _ in range(args.cards)]
-                await bans.shown_everywhere(cards)
-                path = f"{CONSOLE_API}/posts/{cards[0]}/ban"
-                await bans.takedown(path, {"scope": "wall"}, cards)
-            rejects.report(f"reject, one post at a time ({len(rejects.in_page)} takedowns)")
-            bans.report(
-                f"ban an author with {args.cards} cards on screen ({args.bans} bans; "
-                "until the last card is gone)"
-            )
-        finally:
-            await browser.close()
+        page = None if args.no_browser else await open_wall(stack, url)
+        print(
+            f"viewers: {args.viewers} stream clients, {'no' if page is None else '1'} Chromium "
+            f"page; database {args.database_url.split(':')[0] or 'sqlite'}; one server process"
+        )
+
+        def bench() -> Bench:
+            return Bench(api, console, csrf, plant.ingest_token, page, swarms)
+
+        warm = bench()
+        first = [await warm.post("warm")]
+        await warm.shown_everywhere(first)
+        await warm.takedown(f"{CONSOLE_API}/posts/{first[0]}/decision", {"action": "reject"}, first)
+        rejects = bench()
+        while len(rejects.answered) < args.takedowns:
+            batch = [await rejects.post("citizen") for _ in range(args.batch)]
+            await rejects.shown_everywhere(batch)
+            for post_id in batch:
+                path = f"{CONSOLE_API}/posts/{post_id}/decision"
+                await rejects.takedown(path, {"action": "reject"}, [post_id])
+        bans = bench()
+        for round_ in range(args.bans):
+            cards = [await bans.post(f"spammer{round_}") for _ in range(args.cards)]
+            await bans.shown_everywhere(cards)
+            await bans.takedown(f"{CONSOLE_API}/posts/{cards[0]}/ban", {"scope": "wall"}, cards)
+        rejects.report(f"reject, one post at a time ({len(rejects.answered)} takedowns)")
+        bans.report(
+            f"ban an author with {args.cards} cards on screen ({args.bans} bans; "
+            "until the last card is gone)"
+        )
     for crowd in swarms:
         print(f"stream integrity: {await crowd.ask('stats')}")
         await crowd.ask("stop")
@@ -230,7 +239,10 @@ async def main() -> None:
     parser.add_argument("--viewers", type=int, default=1000, help="idle stream clients")
     parser.add_argument("--takedowns", type=int, default=60, help="posts rejected one by one")
     parser.add_argument("--batch", type=int, default=10, help="posts on screen per reject round")
-    parser.add_argument("--bans", type=int, default=20, help="authors banned")
+    parser.add_argument("--bans", type=int, default=50, help="authors banned")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="stream viewers only (no Chromium page)"
+    )
     parser.add_argument("--cards", type=int, default=3, help="cards of each banned author")
     parser.add_argument("--database-url", default="", help="PostgreSQL admin URL (else SQLite)")
     args = parser.parse_args()
@@ -246,7 +258,7 @@ async def main() -> None:
             await asyncio.to_thread(harness._sotong, "db", "upgrade", config=config)
             await asyncio.to_thread(add_moderator, config)
             plant = await stack.enter_async_context(harness.deployment(config))
-            await run(args, config, plant)
+            await run(args, plant)
 
 
 if __name__ == "__main__":
