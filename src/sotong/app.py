@@ -30,7 +30,9 @@ from sotong.media.fetch import fetch_client
 from sotong.media.pool import MediaPool
 from sotong.media.remote import RemoteMedia
 from sotong.metrics import Metrics
+from sotong.moderation.bans import Bans
 from sotong.moderation.decisions import Decisions
+from sotong.moderation.history import History
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.pipeline.media import MediaStep
 from sotong.pipeline.rules import RulesFor, RulesStep
@@ -49,9 +51,12 @@ from sotong.store.posts import pending_counts
 from sotong.store.walls import WallRecord, sync_walls
 from sotong.web import api, contest_public, health, pages, uploads
 from sotong.web.console import agenda as console_agenda
+from sotong.web.console import audit as console_audit
 from sotong.web.console import contest_desk, contest_judging, contests
 from sotong.web.console import display as console_display
 from sotong.web.console import live as console_live
+from sotong.web.console import moderation_api as console_moderation
+from sotong.web.console import queue as console_queue
 from sotong.web.console import routes as console
 from sotong.web.console import rules as console_rules
 from sotong.web.console import screens as console_screens
@@ -197,6 +202,8 @@ def create_app(settings: Settings) -> FastAPI:
         decisions=Decisions(db, bus),
         metrics=metrics,
         upload_guard=UploadGuard.from_settings(settings.uploads),
+        bans=Bans(db, bus),
+        history=History(db, bus),
         media=pool,
         display=DisplayActions(db, bus),
         presence=ScreenPresence(db),
@@ -314,6 +321,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(console_display.router)
     app.include_router(console_agenda.router)
     app.include_router(console_screens.router)
+    app.include_router(console_moderation.router)
+    app.include_router(console_queue.router)
+    app.include_router(console_audit.router)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(pages.api_docs_router(app.openapi_url or "/openapi.json"))

@@ -26,6 +26,7 @@ class DecisionAction(enum.StrEnum):
     UNPIN = "unpin"
     FEATURE = "feature"
     UNFEATURE = "unfeature"
+    HIDE = "hide"  # off every screen for now, not refused: approving shows it again
 
 
 class EventType(enum.StrEnum):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sotong.domain import Author, DecisionAction, EventType, Post, PostStatus
-from sotong.moderation.decisions import apply_action
+from sotong.moderation.decisions import REASON_HIDDEN, apply_action
 from sotong.pipeline.ingest import change_events
 
 NOW = datetime(2017, 11, 10, tzinfo=UTC)
@@ -44,6 +44,9 @@ def post(status: PostStatus, **changes: object) -> Post:
         (PostStatus.REJECTED, DecisionAction.APPROVE, PostStatus.APPROVED, False, EventType.POST),
         (PostStatus.REJECTED, DecisionAction.REJECT, PostStatus.REJECTED, False, None),
         (PostStatus.REJECTED, DecisionAction.UNFEATURE, PostStatus.REJECTED, False, None),
+        (PostStatus.APPROVED, DecisionAction.HIDE, PostStatus.REJECTED, False, EventType.REMOVE),
+        (PostStatus.PENDING, DecisionAction.HIDE, PostStatus.PENDING, False, None),
+        (PostStatus.REJECTED, DecisionAction.HIDE, PostStatus.REJECTED, False, None),
     ],
 )
 def test_transitions(
@@ -85,3 +88,10 @@ def test_feature_on_screen_keeps_shown_at() -> None:
     after = apply_action(post(PostStatus.APPROVED, shown_at=earlier), DecisionAction.FEATURE, NOW)
     assert after.featured
     assert after.shown_at == earlier
+
+
+def test_hiding_is_not_refusing_and_approving_shows_it_again() -> None:
+    hidden = apply_action(post(PostStatus.APPROVED, pinned=True), DecisionAction.HIDE, NOW)
+    assert hidden.reason == REASON_HIDDEN
+    shown = apply_action(hidden, DecisionAction.APPROVE, NOW)
+    assert (shown.status, shown.reason, shown.pinned) == (PostStatus.APPROVED, None, True)

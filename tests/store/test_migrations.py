@@ -21,4 +21,4 @@ async def test_upgrade_is_idempotent(db: Database) -> None:
     await db.upgrade()
     async with db.read() as connection:
         version = await connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    assert version == "0007"
+    assert version == "0008"

@@ -35,6 +35,8 @@ PATH_VALUES = {
     "step": "commit",
     "code": "AAAA-BBBB-CCCC-DDDD",
     "session_id": "1",
+    "ban_id": "1",
+    "decision_id": "1",
 }
 WEAKER_ROLE = {Role.OWNER: Role.MODERATOR, Role.MODERATOR: Role.JUDGE}
 WEAKER_SCOPE = {TokenScope.INGEST: TokenScope.READ, TokenScope.MODERATE: TokenScope.INGEST}

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sotong.clock import Clock, utc_now
 from sotong.domain import DecisionAction, Post, PostStatus, Wall
+from sotong.ids import IdGenerator
 from sotong.live.bus import Bus
 from sotong.pipeline.ingest import change_events
-from sotong.store import events, posts, uploads
+from sotong.store import audit, events, history, posts, uploads
 from sotong.store.database import Database
+from sotong.store.history import NewDecision, PostState
 
 REASON_REJECTED = "rejected by a moderator"
+REASON_HIDDEN = "hidden by a moderator"
 REASON_WITHDRAWN = "withdrawn by the uploader"
 WITHDRAW = "withdraw"
 UPLOADER = "uploader"
@@ -20,6 +25,24 @@ UPLOADER = "uploader"
 
 class PostNotFound(LookupError):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A post after a decision, and the decision's id in the history (for undo)."""
+
+    post: Post
+    decision_id: int
+
+
+def author_detail(post: Post) -> dict[str, Any]:
+    """Who wrote a post, for the audit log."""
+    return {
+        "author": post.author.name,
+        "handle": post.author.handle,
+        "author_key": post.author.key,
+        "source": post.source,
+    }
 
 
 def apply_action(post: Post, action: DecisionAction, now: datetime) -> Post:
@@ -45,29 +68,81 @@ def apply_action(post: Post, action: DecisionAction, now: datetime) -> Post:
             return replace(shown(post), featured=True)
         case DecisionAction.UNFEATURE:
             return replace(post, featured=False)
+        case DecisionAction.HIDE:
+            if not post.visible:
+                return post
+            return replace(post, status=PostStatus.REJECTED, reason=REASON_HIDDEN)
 
 
 class Decisions:
-    def __init__(self, db: Database, bus: Bus, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, db: Database, bus: Bus, *, clock: Clock = utc_now, ids: IdGenerator | None = None
+    ) -> None:
         self._db = db
         self._bus = bus
         self._clock = clock
+        self._ids = ids or IdGenerator()
 
     async def decide(self, wall: Wall, post_id: str, action: DecisionAction, actor: str) -> Post:
+        (decided,) = await self.decide_many(wall, [post_id], action, actor)
+        return decided.post
+
+    async def decide_many(
+        self, wall: Wall, post_ids: Sequence[str], action: DecisionAction, actor: str
+    ) -> list[Decided]:
+        """One action on posts of one wall, in one transaction: all of them or, when one is
+        unknown (PostNotFound), none. Each decision keeps the post's state before it, for undo."""
         now = self._clock()
+        wanted = list(dict.fromkeys(post_ids))
+        batch = self._ids.new() if len(wanted) > 1 else None
         async with self._db.write() as connection:
-            before = await posts.get_post(connection, wall.id, post_id)
-            if before is None or before.status is PostStatus.REMOVED:
-                raise PostNotFound(post_id)
-            after = apply_action(before, action, now)
-            if after != before:
-                await posts.update_post(connection, after)
-            await posts.record_decision(connection, after, wall.id, action, actor, None, now)
-            stored = await events.append_events(
-                connection, wall.id, change_events(before, after), now
+            await posts.lock_posts(connection, wanted)
+            found = {post.id: post for post in await posts.get_posts(connection, wanted, wall.id)}
+            for post_id in wanted:
+                if post_id not in found or found[post_id].status is PostStatus.REMOVED:
+                    raise PostNotFound(post_id)
+            new_events = []
+            decided = []
+            for post_id in wanted:
+                before = found[post_id]
+                after = apply_action(before, action, now)
+                if after != before:
+                    await posts.update_post(connection, after)
+                new_events += change_events(before, after)
+                decided.append(after)
+                detail = author_detail(before) | ({"batch": batch} if batch else {})
+                await audit.record(
+                    connection,
+                    audit.AuditEntry(
+                        at=now,
+                        actor=actor,
+                        action=f"post.{action.value}",
+                        wall_id=wall.id,
+                        post_id=post_id,
+                        detail=detail,
+                    ),
+                )
+            decision_ids = await history.record(
+                connection,
+                [
+                    NewDecision(
+                        post_id,
+                        wall.id,
+                        action,
+                        actor,
+                        now,
+                        prior=PostState.of(found[post_id]),
+                        batch=batch,
+                    )
+                    for post_id in wanted
+                ],
             )
+            stored = await events.append_events(connection, wall.id, new_events, now)
         await self._bus.publish(stored)
-        return after
+        return [
+            Decided(post, decision_id)
+            for post, decision_id in zip(decided, decision_ids, strict=True)
+        ]
 
     async def withdraw(self, wall: Wall, post_id: str) -> Post:
         """The uploader takes their post back: it leaves every screen and stays stored as

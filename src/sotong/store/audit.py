@@ -44,9 +44,16 @@ async def entries(
     wall_id: int | None = None,
     limit: int = 200,
     before: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[AuditEntry]:
-    """Newest first, filtered; page with `before` (an entry id)."""
+    """Newest first, filtered (`since` inclusive, `until` exclusive); page with `before` (an
+    entry id)."""
     query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(audit_log.c.at >= since)
+    if until is not None:
+        query = query.where(audit_log.c.at < until)
     if actor:
         query = query.where(audit_log.c.actor == actor)
     if action:
@@ -67,3 +74,10 @@ async def entries(
         )
         for row in await connection.execute(query)
     ]
+
+
+async def distinct_values(connection: AsyncConnection, column: str, limit: int = 500) -> list[str]:
+    """The actors or the actions found in the log, for filters."""
+    found = audit_log.c[column]
+    rows = await connection.execute(sa.select(found).distinct().order_by(found).limit(limit))
+    return [str(value) for value in rows.scalars()]

@@ -230,6 +230,30 @@ async def get_post(connection: AsyncConnection, wall_id: int, post_id: str) -> P
     return found[0] if found else None
 
 
+async def get_posts(
+    connection: AsyncConnection, post_ids: Sequence[str], wall_id: int | None = None
+) -> list[Post]:
+    """These posts (of one wall, or of any), in no particular order; unknown ids are left out."""
+    if not post_ids:
+        return []
+    query = _select_posts().where(posts.c.id.in_(list(set(post_ids))))
+    if wall_id is not None:
+        query = query.where(posts.c.wall_id == wall_id)
+    return await _load(connection, query)
+
+
+async def lock_posts(connection: AsyncConnection, post_ids: Sequence[str]) -> None:
+    """Hold these posts' rows until the transaction ends (PostgreSQL; SQLite has one writer), so
+    two moderators deciding on the same post at once cannot leave screens out of step."""
+    if post_ids:
+        await connection.execute(
+            sa.select(posts.c.id)
+            .where(posts.c.id.in_(sorted(set(post_ids))))
+            .order_by(posts.c.id)
+            .with_for_update()
+        )
+
+
 async def list_visible(
     connection: AsyncConnection, wall_id: int, limit: int, before: str | None = None
 ) -> list[Post]:

@@ -138,7 +138,16 @@ decisions = sa.Table(
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("reason", sa.String(300)),
     sa.Column("decided_at", UTCDateTime, nullable=False),
+    # Moderation history and undo: the post's moderation state before the decision (NULL: not
+    # undoable), the action it was part of (a bulk decision, a ban), and when it was undone.
+    sa.Column("prior", JsonType),
+    sa.Column("batch", sa.String(26)),
+    sa.Column("ban_id", sa.Integer),
+    sa.Column("undone_at", UTCDateTime),
+    sa.Column("undone_by", sa.String(400)),
     sa.Index("ix_decisions_wall_id", "wall_id", "id"),
+    sa.Index("ix_decisions_post_id", "post_id", "id"),
+    sa.Index("ix_decisions_batch", "batch"),
 )
 
 events = sa.Table(

@@ -246,3 +246,9 @@ async def get_wall(connection: AsyncConnection, slug: str) -> Wall | None:
 async def last_event_seq(connection: AsyncConnection, wall_id: int) -> int:
     seq = await connection.scalar(sa.select(walls.c.last_event_seq).where(walls.c.id == wall_id))
     return int(seq or 0)
+
+
+async def slugs_by_id(connection: AsyncConnection) -> dict[int, str]:
+    """Every wall's slug by id, archived walls too (the audit log names them)."""
+    rows = await connection.execute(sa.select(walls.c.id, walls.c.slug).order_by(walls.c.slug))
+    return {int(wall_id): str(slug) for wall_id, slug in rows}

@@ -14,7 +14,9 @@ from sotong.live.bus import Bus
 from sotong.live.hub import LiveHub
 from sotong.media.pool import MediaPool
 from sotong.metrics import Metrics
+from sotong.moderation.bans import Bans
 from sotong.moderation.decisions import Decisions
+from sotong.moderation.history import History
 from sotong.pipeline.ingest import IngestPipeline
 from sotong.registry import WallRegistry
 from sotong.store.database import Database
@@ -35,6 +37,8 @@ class Services:
     decisions: Decisions
     metrics: Metrics
     upload_guard: UploadGuard
+    bans: Bans
+    history: History
     media: MediaPool | None = None
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     display: DisplayActions | None = None
