@@ -2,7 +2,9 @@
 snapshot (posts, wall settings, current announcement, upcoming agenda, server time), built for one
 connecting screen at a time on a wall with 100 visible posts and an agenda of 200 sessions.
 
-    .venv/bin/python bench/screen_reset.py [--database-url postgresql://...] [--rounds 500]
+    cd bench && ../.venv/bin/python screen_reset.py [--database-url ADMIN_URL] [--rounds 500]
+
+With `--database-url` (a PostgreSQL admin URL) it runs in a database of its own, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import harness
 from sotong.clock import utc_now
 from sotong.config import LiveSettings, Settings, StorageSettings, WallSettings
 from sotong.display.agenda import Session
@@ -97,14 +100,21 @@ async def measure(database_url: str, rounds: int) -> None:
     await db.close()
 
 
+async def run(admin_url: str, rounds: int) -> None:
+    if admin_url:
+        async with harness.fresh_postgres(admin_url) as url:
+            await measure(url, rounds)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        await measure(f"sqlite:///{Path(folder) / 'bench.db'}", rounds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default="")
+    parser.add_argument("--database-url", default="", help="a PostgreSQL admin URL")
     parser.add_argument("--rounds", type=int, default=500)
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = arguments.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        asyncio.run(measure(url, arguments.rounds))
+    asyncio.run(run(arguments.database_url, arguments.rounds))
 
 
 if __name__ == "__main__":

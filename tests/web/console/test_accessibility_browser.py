@@ -12,6 +12,7 @@ from playwright.async_api import Browser, Page
 
 from sotong.accounts.service import add_user
 from sotong.clock import utc_now
+from sotong.contest.demo import seed_demo_contest
 from sotong.domain import Role
 from tests.browser import chromium
 from tests.support import CONSOLE_PASSWORD, LiveServer, live_server, make_settings
@@ -21,9 +22,21 @@ pytestmark = pytest.mark.browser
 PAGES = [
     "/admin/",
     "/admin/walls/new",
+    "/admin/walls/seoul2017/queue",
     "/admin/walls/seoul2017/settings",
     "/admin/walls/seoul2017/rules",
+    "/admin/walls/seoul2017/display",
+    "/admin/walls/seoul2017/agenda",
+    "/admin/walls/seoul2017/screens",
+    "/admin/walls/seoul2017/contests",
+    "/admin/walls/seoul2017/contests/new",
+    "/admin/walls/seoul2017/contests/1",
+    "/admin/walls/seoul2017/contests/1/edit",
+    "/admin/walls/seoul2017/contests/1/desk",
+    "/admin/walls/seoul2017/contests/1/report",
+    "/admin/walls/seoul2017/judging",
     "/admin/walls/seoul2017/tokens",
+    "/admin/audit",
     "/admin/password",
 ]
 VIEWPORTS = [{"width": 768, "height": 1024}, {"width": 1366, "height": 768}]
@@ -85,6 +98,8 @@ async def server(tmp_path: Path) -> AsyncIterator[LiveServer]:
             utc_now(),
             actor="test",
         )
+        seoul = running.app.state.services.wall("seoul2017")
+        await seed_demo_contest(running.app.state.services.db, seoul.id, utc_now())
         yield running
 
 
