@@ -149,6 +149,7 @@ class Decisions:
         removed. Withdrawing twice changes nothing."""
         now = self._clock()
         async with self._db.write() as connection:
+            await posts.lock_posts(connection, [post_id])
             before = await posts.get_post(connection, wall.id, post_id)
             if before is None:
                 raise PostNotFound(post_id)

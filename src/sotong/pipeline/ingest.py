@@ -262,7 +262,7 @@ class IngestPipeline:
         """A source deleted posts: they leave every screen and stay stored as `removed`."""
         now = self._clock()
         async with self._db.write() as connection:
-            found = await posts.find_by_external_ids(connection, wall.id, source, external_ids)
+            found = await posts.hold_by_external_ids(connection, wall.id, source, external_ids)
             new_events = []
             for post in found:
                 if post.status is PostStatus.REMOVED:
@@ -292,7 +292,7 @@ class IngestPipeline:
             new_events = []
             for incoming in edited:
                 clean = normalise(incoming)
-                found = await posts.find_by_external_ids(
+                found = await posts.hold_by_external_ids(
                     connection, wall.id, clean.source, [clean.external_id]
                 )
                 if not found:

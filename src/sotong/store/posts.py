@@ -363,6 +363,18 @@ async def find_by_external_ids(
     )
 
 
+async def hold_by_external_ids(
+    connection: AsyncConnection, wall_id: int, source: str, external_ids: Sequence[str]
+) -> list[Post]:
+    """As `find_by_external_ids`, with the rows held until the transaction ends and read again
+    once held, so a moderator's decision at the same moment cannot be lost between the two."""
+    found = await find_by_external_ids(connection, wall_id, source, external_ids)
+    if not found:
+        return found
+    await lock_posts(connection, [post.id for post in found])
+    return await find_by_external_ids(connection, wall_id, source, external_ids)
+
+
 async def pending_counts(connection: AsyncConnection) -> dict[int, int]:
     """Posts waiting for a decision, per wall id."""
     rows = await connection.execute(

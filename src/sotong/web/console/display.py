@@ -22,7 +22,7 @@ from sotong.domain import Role
 from sotong.media.process import MediaRejected
 from sotong.media.store import save_renditions
 from sotong.store.walls import WallChanged, WallRecord
-from sotong.web.console.render import FORM_LIMITS, checkbox, field, render, text
+from sotong.web.console.render import FORM_LIMITS, STALE_EDIT, checkbox, field, render, text
 from sotong.web.console.session import CSRF_FIELD, check_csrf, require_role, require_role_api
 from sotong.web.errors import ApiError
 from sotong.web.policy import policy
@@ -185,7 +185,7 @@ async def save_display(slug: str, request: Request, services: ServicesDep) -> Re
             request, services, slug, errors=_problems(error, _), values=values, status_code=422
         )
     except WallChanged:
-        message = _("Someone else saved this wall meanwhile. Reload the page and try again.")
+        message = _(STALE_EDIT)
         return await _page(request, services, slug, errors={"form": message}, status_code=409)
     return RedirectResponse(f"/admin/walls/{slug}/display?saved=1", status_code=303)
 

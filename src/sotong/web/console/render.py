@@ -13,8 +13,12 @@ from sotong import __version__
 from sotong.store.users import Session
 from sotong.web.console.nav import wall_sections
 from sotong.web.pages import page_headers
-from sotong.web.translations import gettext_for, remember_locale, request_locale
+from sotong.web.translations import N_, gettext_for, remember_locale, request_locale
 
+STALE_EDIT: Final = N_(
+    "Someone else saved this wall while you were editing. Reload the page to see their changes, "
+    "then make yours again."
+)
 FORM_LIMITS: Final[dict[str, Any]] = {
     "max_files": 0,
     "max_fields": 200,

@@ -15,7 +15,7 @@ from sotong.config import RuleSettings
 from sotong.domain import Role
 from sotong.moderation.rules import word_rules
 from sotong.store.walls import WallChanged, WallRecord
-from sotong.web.console.render import FORM_LIMITS, checkbox, field, render, text
+from sotong.web.console.render import FORM_LIMITS, STALE_EDIT, checkbox, field, render, text
 from sotong.web.console.session import CSRF_FIELD, check_csrf, require_role
 from sotong.web.policy import policy
 from sotong.web.services import Services, get_services
@@ -143,10 +143,7 @@ async def save_rules(slug: str, request: Request, services: ServicesDep) -> Resp
                     actor=session.user.label,
                 )
             except WallChanged:
-                errors["form"] = _(
-                    "Someone else saved this wall while you were editing. Reload the page to "
-                    "see their changes, then make yours again."
-                )
+                errors["form"] = _(STALE_EDIT)
                 status_code = 409
         if errors or rules is None:
             context = _context(record, _values(None, form), errors=errors)

@@ -18,7 +18,7 @@ from sotong.domain import Role
 from sotong.store.announcements import current_announcement, recent_announcements
 from sotong.store.presence import PresenceRow
 from sotong.store.walls import WallChanged
-from sotong.web.console.render import FORM_LIMITS, field, render, text
+from sotong.web.console.render import FORM_LIMITS, STALE_EDIT, field, render, text
 from sotong.web.console.session import CSRF_FIELD, check_csrf, require_role, require_role_api
 from sotong.web.console.toml_text import TomlProblem, tables_to_toml, toml_to_tables
 from sotong.web.console.walls import LAYOUTS
@@ -215,7 +215,7 @@ async def save_definitions(slug: str, request: Request, services: ServicesDep) -
             settings, expected_version=record.version, actor=session.user.label
         )
     except WallChanged:
-        message = _("Someone else saved this wall meanwhile. Reload the page and try again.")
+        message = _(STALE_EDIT)
         return await _page(
             request,
             services,

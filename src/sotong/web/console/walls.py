@@ -20,7 +20,7 @@ from sotong.sources.http import http_client
 from sotong.sources.registry import SOURCE_TYPES, SourceTableError, wall_sources
 from sotong.store.walls import WallChanged, WallExists, WallRecord
 from sotong.web.console.nav import wall_sections
-from sotong.web.console.render import FORM_LIMITS, checkbox, field, render, text
+from sotong.web.console.render import FORM_LIMITS, STALE_EDIT, checkbox, field, render, text
 from sotong.web.console.session import (
     CSRF_FIELD,
     check_csrf,
@@ -221,10 +221,7 @@ async def save_settings(slug: str, request: Request, services: ServicesDep) -> R
                     settings, expected_version=version, actor=session.user.label
                 )
             except WallChanged:
-                errors["form"] = _(
-                    "Someone else saved this wall while you were editing. Reload the page to "
-                    "see their changes, then make yours again."
-                )
+                errors["form"] = _(STALE_EDIT)
                 status_code = 409
             except ValueError:
                 errors["form"] = _("This value is not valid.")
