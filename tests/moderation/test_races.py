@@ -5,6 +5,7 @@ held while they change; the event log must end with the post off screen."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 import orjson
@@ -29,17 +30,16 @@ async def last_screen_event(world: World, post_id: str) -> EventType | None:
         logged = await events.events_after(connection, world.seoul.id, 0, 10_000)
     found = None
     for event in logged:
-        if event.type in (EventType.POST, EventType.REMOVE):
-            if orjson.loads(event.data).get("id") == post_id:
-                found = event.type
+        on_screen = event.type in (EventType.POST, EventType.REMOVE)
+        if on_screen and orjson.loads(event.data).get("id") == post_id:
+            found = event.type
     return found
 
 
 async def approve(world: World, post_id: str) -> None:
-    try:
+    # When the withdrawal comes first there is nothing left to approve.
+    with contextlib.suppress(PostNotFound):
         await world.decisions.decide(world.seoul, post_id, DecisionAction.APPROVE, ACTOR)
-    except PostNotFound:
-        pass  # the withdrawal came first: nothing to approve
 
 
 async def test_an_approval_racing_a_withdrawal_leaves_the_post_off_screen(world: World) -> None:
