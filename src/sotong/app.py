@@ -244,7 +244,14 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
         async def restart_sources(old: WallRecord | None, new: WallRecord | None) -> None:
-            if old is not None and new is not None and old.settings == new.settings:
+            # Sources carry the wall (its hashtags and mode) and their own tables; branding,
+            # rules and screens change nothing for them.
+            if (
+                old is not None
+                and new is not None
+                and old.wall == new.wall
+                and old.settings.sources == new.settings.sources
+            ):
                 return
             slug = (new or old).wall.slug  # type: ignore[union-attr]
             await supervisor.replace_wall(slug, source_runs(new, http) if new else [])

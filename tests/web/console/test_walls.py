@@ -226,3 +226,26 @@ async def test_the_form_shows_the_saved_sources_as_toml(app: FastAPI, owner: Con
     await owner.post_form("/admin/walls/other/settings", settings_form(app, "other", sources=demo))
     page = (await owner.client.get("/admin/walls/other/settings")).text
     assert "[[sources]]\ntype = &#34;demo&#34;\nname = &#34;samples&#34;\nburst = 0" in page
+
+
+async def test_sources_restart_only_when_their_wall_or_tables_change(
+    app: FastAPI, owner: ConsoleUser
+) -> None:
+    supervisor = app.state.supervisor
+    registry = app.state.services.registry
+    demo = '[[sources]]\ntype = "demo"\ninterval_seconds = 3600\nburst = 0\n'
+    await owner.post_form("/admin/walls/other/settings", settings_form(app, "other", sources=demo))
+    running = supervisor.health["other/demo-0"]
+    record = registry.record("other")
+    rules = record.settings.rules.model_copy(update={"author_hourly_cap": 3})
+    await registry.save(
+        record.settings.model_copy(update={"rules": rules}),
+        expected_version=record.version,
+        actor="test",
+    )
+    assert supervisor.health["other/demo-0"] is running, "a rules change keeps the source"
+    saved = await owner.post_form(
+        "/admin/walls/other/settings", settings_form(app, "other", hashtags="#새태그", sources=demo)
+    )
+    assert saved.status_code == 303
+    assert supervisor.health["other/demo-0"] is not running, "new hashtags restart it"
