@@ -88,7 +88,7 @@ def test_an_author_without_a_handle_or_key_is_never_trusted() -> None:
 
 def test_every_rule_records_its_code_and_a_reason_strongest_first() -> None:
     facts = Facts(ban_reason="spam", shown_last_hour=3, same_text_as="01EARLIER")
-    flags = flags_for(post("씨발 https://x.example"), facts, RULES)
+    flags = flags_for(post("씨발 https://x.example"), facts, RULES, "en")
     assert [(flag.rule, flag.reject) for flag in flags] == [
         ("banned", True),
         ("words", True),
@@ -169,3 +169,14 @@ def test_a_walls_own_lists_add_to_and_except_from_the_bundled_ones() -> None:
     off = RuleSettings(bundled_words=False, link_only=False)
     assert judge(post("씨발"), Facts(), off, is_trusted=False).rule is None
     assert judge(post("https://x.example"), Facts(), off, is_trusted=False).rule is None
+
+
+def test_reasons_are_written_in_the_walls_language() -> None:
+    facts = Facts(same_text_as="01EARLIER")
+    korean = judge(post("똑같은 글을 또 올립니다"), facts, RULES, is_trusted=False, locale="ko")
+    english = judge(post("똑같은 글을 또 올립니다"), facts, RULES, is_trusted=False, locale="en")
+    assert korean.reason == "게시물 01EARLIER와 같은 글입니다"
+    assert english.reason == "same text as post 01EARLIER"
+    sworn = judge(post("씨발"), Facts(), RULES, is_trusted=False, locale="ko")
+    assert sworn.reason is not None
+    assert sworn.reason.startswith("금칙어")

@@ -4,7 +4,11 @@ import pytest
 
 from sotong.domain import Author, IncomingPost, ModerationMode, PostStatus, Wall
 from sotong.hashtags import match_tags
-from sotong.pipeline.decide import REASON_PARTICLE, REASON_SENSITIVE, decide
+from sotong.moderation.reasons import reason
+from sotong.pipeline.decide import decide
+
+REASON_PARTICLE = reason("particle", "ko")
+REASON_SENSITIVE = reason("sensitive", "ko")
 
 TAGS = ("#2017서울소통컨퍼런스", "#서울소셜컨퍼런스")
 

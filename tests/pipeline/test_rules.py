@@ -98,7 +98,7 @@ async def test_a_banned_authors_posts_are_kept_off_and_nothing_reaches_screens(r
     assert await rig.send(seoul, post("1")) == ["rejected"]
     assert rig.bus.published == []
     stored = await rig.stored(seoul, "1")
-    assert (stored.rule, stored.reason) == ("banned", "the author is banned: spam")  # type: ignore[attr-defined]
+    assert (stored.rule, stored.reason) == ("banned", "차단된 작성자입니다: spam")  # type: ignore[attr-defined]
     assert await rig.send(other, post("1", "#other 좋아요")) == ["approved"], "one wall only"
 
 
@@ -136,7 +136,7 @@ async def test_a_copy_of_an_earlier_text_waits_with_the_original_named(rig: Rig)
     assert await rig.send(seoul, copy) == ["pending"]
     original = await rig.stored(seoul, "1")
     stored = await rig.stored(seoul, "2")
-    assert stored.reason == f"same text as post {original.id}"  # type: ignore[attr-defined]
+    assert stored.reason == f"게시물 {original.id}와 같은 글입니다"  # type: ignore[attr-defined]
     assert await rig.send(other, post("3", "이 행사 최고예요 모두 오세요 #other")) == ["approved"]
     rig.now = NOW + timedelta(hours=25)
     assert await rig.send(seoul, post("4", text, author=Author("c", "@c"))) == ["approved"]

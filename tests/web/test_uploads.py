@@ -375,7 +375,7 @@ async def test_a_near_duplicate_goes_to_the_queue_with_its_reason(app: FastAPI) 
     (waiting,) = queue.json()["posts"]
     assert waiting["id"] == repost["id"]
     assert original["id"] in waiting["reason"]
-    assert "near-duplicate" in waiting["reason"]
+    assert "이미지와 거의 같습니다" in waiting["reason"], "in the wall's language"
 
 
 async def test_closed_walls_take_no_uploads(client: httpx.AsyncClient) -> None:

@@ -17,6 +17,7 @@ from typing import Final, Literal, get_args
 from sotong.config import RuleSettings
 from sotong.domain import Author, Post, PostStatus
 from sotong.moderation.plain_text import link_only
+from sotong.moderation.reasons import reason, words_reason
 from sotong.moderation.words import WordRules, WordVerdict
 
 RuleCode = Literal[
@@ -79,7 +80,7 @@ def _name_verdict(rules: WordRules, name: str) -> WordVerdict:
     return rules.check(name)
 
 
-def word_flag(post: Post, rules: WordRules) -> Flag | None:
+def word_flag(post: Post, rules: WordRules, locale: str) -> Flag | None:
     """Words in the text, the author's name or the images' alt text."""
     verdicts = [
         rules.check(post.text),
@@ -92,35 +93,36 @@ def word_flag(post: Post, rules: WordRules) -> Flag | None:
             strongest = verdict
     if strongest is None:
         return None
-    return Flag("words", strongest.reason("en") or "blocked word", strongest.action == "block")
+    return Flag("words", words_reason(strongest, locale), strongest.action == "block")
 
 
-def flags_for(post: Post, facts: Facts, settings: RuleSettings) -> list[Flag]:
-    """Every rule this post trips, strongest first."""
+def flags_for(post: Post, facts: Facts, settings: RuleSettings, locale: str) -> list[Flag]:
+    """Every rule this post trips, strongest first, each with its reason in `locale`."""
     found: list[Flag] = []
     if facts.ban_reason is not None:
-        found.append(Flag("banned", f"the author is banned: {facts.ban_reason}", reject=True))
-    words = word_flag(post, word_rules(settings))
+        banned = reason("banned", locale, reason=facts.ban_reason or reason("no_reason", locale))
+        found.append(Flag("banned", banned, reject=True))
+    words = word_flag(post, word_rules(settings), locale)
     if words is not None:
         found.append(words)
     cap = settings.author_hourly_cap
     if cap and facts.shown_last_hour >= cap:
         found.append(
-            Flag(
-                "author_cap",
-                f"the author already has {facts.shown_last_hour} posts on screen this hour "
-                f"(the cap is {cap})",
-            )
+            Flag("author_cap", reason("author_cap", locale, count=facts.shown_last_hour, cap=cap))
         )
     if facts.same_text_as is not None:
-        found.append(Flag("duplicate_text", f"same text as post {facts.same_text_as}"))
+        found.append(
+            Flag("duplicate_text", reason("duplicate_text", locale, post_id=facts.same_text_as))
+        )
     if settings.link_only and link_only(post.text, bool(post.media)):
-        found.append(Flag("link_only", "nothing but links"))
+        found.append(Flag("link_only", reason("link_only", locale)))
     found.sort(key=lambda flag: (not flag.reject, RULE_CODES.index(flag.rule)))
     return found
 
 
-def judge(post: Post, facts: Facts, settings: RuleSettings, *, is_trusted: bool) -> Post:
+def judge(
+    post: Post, facts: Facts, settings: RuleSettings, *, is_trusted: bool, locale: str = "ko"
+) -> Post:
     """The post after the rules: rejected, sent to the queue with its reason, or unchanged.
 
     A post the pipeline already flagged (a particle match, a sensitive source flag) keeps that
@@ -128,7 +130,8 @@ def judge(post: Post, facts: Facts, settings: RuleSettings, *, is_trusted: bool)
     that would only queue it; bans and severe words still apply (an official account can be
     hijacked), and so do the flags its source set.
     """
-    flags = [flag for flag in flags_for(post, facts, settings) if flag.reject or not is_trusted]
+    found = flags_for(post, facts, settings, locale)
+    flags = [flag for flag in found if flag.reject or not is_trusted]
     if flags and flags[0].reject:
         top = flags[0]
         return replace(

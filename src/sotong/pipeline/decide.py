@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from sotong.domain import IncomingPost, ModerationMode, PostStatus, Wall
 from sotong.hashtags import TagMatch
-
-REASON_PARTICLE = "hashtag matched only with a particle attached"
-REASON_SENSITIVE = "marked sensitive by its source"
+from sotong.moderation.reasons import reason
 
 
 def decide(
@@ -15,9 +13,9 @@ def decide(
     """The status the wall's mode gives a post, with the reason and rule code when a flag on the
     post itself sends it to the queue."""
     if match.via_particle_only:
-        return PostStatus.PENDING, REASON_PARTICLE, "particle"
+        return PostStatus.PENDING, reason("particle", wall.locale), "particle"
     if post.sensitive:
-        return PostStatus.PENDING, REASON_SENSITIVE, "sensitive"
+        return PostStatus.PENDING, reason("sensitive", wall.locale), "sensitive"
     if wall.moderation is ModerationMode.PRE:
         return PostStatus.PENDING, None, None
     return PostStatus.APPROVED, None, None

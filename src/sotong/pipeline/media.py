@@ -10,10 +10,9 @@ from dataclasses import replace
 from sotong.domain import Media, Post, PostStatus, Wall
 from sotong.media.hashes import hash_distance
 from sotong.media.remote import RemoteMedia
+from sotong.moderation.reasons import reason
 from sotong.store import posts
 from sotong.store.database import Database
-
-REASON_NEAR_DUPLICATE = "near-duplicate of an image already seen on this wall (post {post_id})"
 
 
 class MediaStep:
@@ -101,7 +100,7 @@ class MediaStep:
                     post,
                     status=PostStatus.PENDING,
                     shown_at=None,
-                    reason=REASON_NEAR_DUPLICATE.format(post_id=original),
+                    reason=reason("near_duplicate", wall.locale, post_id=original),
                     rule="near_duplicate",
                 )
             flagged.append(post)

@@ -47,7 +47,7 @@ class RulesStep:
                 shown_last_hour=facts[post.id].shown_last_hour + shown_now.get(author, 0),
             )
             is_trusted = trusted(post.author, post.source, settings.trusted_authors)
-            after = judge(post, found, settings, is_trusted=is_trusted)
+            after = judge(post, found, settings, is_trusted=is_trusted, locale=wall.locale)
             if after.visible:
                 shown_now[author] = shown_now.get(author, 0) + 1
             judged.append(after)
@@ -57,7 +57,7 @@ class RulesStep:
         """An edited post's new words, checked again (what the database knows did not change)."""
         settings = self._rules_for(wall)
         is_trusted = trusted(post.author, post.source, settings.trusted_authors)
-        return judge(post, Facts(), settings, is_trusted=is_trusted)
+        return judge(post, Facts(), settings, is_trusted=is_trusted, locale=wall.locale)
 
     async def _facts(
         self, connection: AsyncConnection, wall: Wall, settings: RuleSettings, batch: Sequence[Post]

@@ -37,7 +37,7 @@ async def active_bans(
         .order_by(author_bans.c.id)
     )
     return {
-        (row.source, row.author_key): row.reason or "no reason given"
+        (row.source, row.author_key): row.reason or ""
         for row in rows
         if (row.source, row.author_key) in wanted
     }
