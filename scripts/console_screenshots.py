@@ -32,8 +32,16 @@ EMAIL = "owner@sotong.demo"
 FLAGGED = [
     ("flag-1", Author("김민수", "@minsu"), "ㅅㅂ 줄이 너무 길어요 언제 들어가요 #서울소셜컨퍼런스"),
     ("flag-2", Author("광고봇", "@promo_bot"), "https://spam.example/win #서울소셜컨퍼런스"),
-    ("flag-3", Author("이지현", "@jihyun"), "공유 오피스 할인 행사 중입니다 지금 문의 주세요 #서울소셜컨퍼런스"),
-    ("flag-4", Author("박서준", "@seojun"), "공유 오피스 할인 행사 중입니다 지금 문의 주세요! #서울소셜컨퍼런스"),
+    (
+        "flag-3",
+        Author("이지현", "@jihyun"),
+        "공유 오피스 할인 행사 중입니다 지금 문의 주세요 #서울소셜컨퍼런스",
+    ),
+    (
+        "flag-4",
+        Author("박서준", "@seojun"),
+        "공유 오피스 할인 행사 중입니다 지금 문의 주세요! #서울소셜컨퍼런스",
+    ),
 ]
 
 
@@ -48,13 +56,13 @@ async def shoot(out: Path) -> None:
         wall_settings.rules.duplicate_text_hours = 24
         async with live_server(settings) as server, chromium() as browser:
             services = server.app.state.services
-            await add_user(services.db, EMAIL, Role.OWNER, CONSOLE_PASSWORD, utc_now(), actor="demo")
+            await add_user(
+                services.db, EMAIL, Role.OWNER, CONSOLE_PASSWORD, utc_now(), actor="demo"
+            )
             wall = services.wall("demo")
             await seed_demo_contest(services.db, wall.id, utc_now())
             for external_id, author, text in FLAGGED:
-                await services.pipeline.ingest(
-                    wall, IncomingPost("api", external_id, author, text)
-                )
+                await services.pipeline.ingest(wall, IncomingPost("api", external_id, author, text))
             page = await browser.new_page(
                 viewport={"width": 1440, "height": 900}, locale="ko-KR", device_scale_factor=1
             )
