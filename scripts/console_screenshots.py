@@ -29,6 +29,7 @@ from sotong.contest.demo import seed_demo_contest  # noqa: E402
 from sotong.domain import Author, IncomingPost, Role  # noqa: E402
 
 EMAIL = "owner@sotong.demo"
+OFFER = "공유 오피스 할인 행사 중입니다 지금 문의 주세요"
 FLAGGED = [
     ("flag-1", Author("김민수", "@minsu"), "ㅅㅂ 줄이 너무 길어요 언제 들어가요 #서울소셜컨퍼런스"),
     ("flag-2", Author("광고봇", "@promo_bot"), "https://spam.example/win #서울소셜컨퍼런스"),
