@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from sotong.domain import TokenScope
+from sotong.moderation.reasons import reason
 from tests.support import ingest_body, make_settings, make_token, running_app
 
 
@@ -334,7 +335,7 @@ async def test_particle_matches_are_queued(database_url: str, tmp_path: Path) ->
                 headers=headers,
             )
     assert glued.json()["status"] == "pending"
-    assert "particle" in glued.json()["reason"]
+    assert glued.json()["reason"] == reason("particle", "ko")
     assert both.json()["status"] == "approved"
 
 
