@@ -10,15 +10,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from sotong.clock import Clock, utc_now
 from sotong.domain import EventType, Post, PostStatus, StoredEvent, Wall
-from sotong.ids import IdGenerator
-from sotong.live.bus import Bus
 from sotong.moderation.decisions import PostNotFound, author_detail
+from sotong.moderation.desk import Desk
 from sotong.pipeline.ingest import change_events
 from sotong.store import audit, bans, events, history, posts
 from sotong.store.bans import Ban
-from sotong.store.database import Database
 from sotong.store.history import NewDecision, PostState
 
 REASON_BANNED = "author banned by a moderator"
@@ -61,15 +58,7 @@ async def append_by_wall(
     return stored
 
 
-class Bans:
-    def __init__(
-        self, db: Database, bus: Bus, *, clock: Clock = utc_now, ids: IdGenerator | None = None
-    ) -> None:
-        self._db = db
-        self._bus = bus
-        self._clock = clock
-        self._ids = ids or IdGenerator()
-
+class Bans(Desk):
     async def ban(
         self,
         wall: Wall,

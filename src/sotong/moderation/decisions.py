@@ -7,13 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sotong.clock import Clock, utc_now
 from sotong.domain import DecisionAction, Post, PostStatus, Wall
-from sotong.ids import IdGenerator
-from sotong.live.bus import Bus
+from sotong.moderation.desk import Desk
 from sotong.pipeline.ingest import change_events
 from sotong.store import audit, events, history, posts, uploads
-from sotong.store.database import Database
 from sotong.store.history import NewDecision, PostState
 
 REASON_REJECTED = "rejected by a moderator"
@@ -74,15 +71,7 @@ def apply_action(post: Post, action: DecisionAction, now: datetime) -> Post:
             return replace(post, status=PostStatus.REJECTED, reason=REASON_HIDDEN)
 
 
-class Decisions:
-    def __init__(
-        self, db: Database, bus: Bus, *, clock: Clock = utc_now, ids: IdGenerator | None = None
-    ) -> None:
-        self._db = db
-        self._bus = bus
-        self._clock = clock
-        self._ids = ids or IdGenerator()
-
+class Decisions(Desk):
     async def decide(self, wall: Wall, post_id: str, action: DecisionAction, actor: str) -> Post:
         (decided,) = await self.decide_many(wall, [post_id], action, actor)
         return decided.post

@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sotong.clock import Clock, utc_now
 from sotong.domain import DecisionAction, EventType, Post, PostStatus, Wall
-from sotong.ids import IdGenerator
-from sotong.live.bus import Bus
 from sotong.moderation.bans import BAN, append_by_wall, lift_entry
+from sotong.moderation.desk import Desk
 from sotong.pipeline.ingest import change_events
 from sotong.store import audit, bans, history, posts
-from sotong.store.database import Database
 from sotong.store.history import Decision, NewDecision, PostState
 
 UNDO = "undo"
@@ -74,15 +71,7 @@ def group(decisions: list[Decision]) -> list[list[Decision]]:
     return [sorted(found, key=lambda d: d.id) for found in ordered]
 
 
-class History:
-    def __init__(
-        self, db: Database, bus: Bus, *, clock: Clock = utc_now, ids: IdGenerator | None = None
-    ) -> None:
-        self._db = db
-        self._bus = bus
-        self._clock = clock
-        self._ids = ids or IdGenerator()
-
+class History(Desk):
     async def entries(
         self, wall: Wall, limit: int, before: int | None = None
     ) -> tuple[list[HistoryEntry], int | None]:
