@@ -223,14 +223,17 @@ tablist.addEventListener("keydown", (event) => {
   showTab(TABS[(index + moves[event.key] + TABS.length) % TABS.length], { focusTab: true });
 });
 
-let newCount = 0;
+// Arrivals are announced together once they pause; a post decided meanwhile (here or by another
+// moderator) is no longer news, and must not talk over the result of that decision.
+const arrivals = new Set();
 let newTimer = 0;
-function noteNew() {
-  newCount += 1;
+function noteNew(id) {
+  arrivals.add(id);
   clearTimeout(newTimer);
   newTimer = setTimeout(() => {
-    announcer.say(t("new_waiting", { count: newCount }));
-    newCount = 0;
+    const count = [...arrivals].filter((waiting) => lists.queue.get(waiting)).length;
+    arrivals.clear();
+    if (count) announcer.say(t("new_waiting", { count }));
   }, NEW_POSTS_NOTICE_MS);
 }
 
@@ -252,7 +255,7 @@ new ConsoleStream(config.events, {
     if (actions.isPending("queue", post.id)) return;
     const arriving = !lists.queue.get(post.id);
     lists.queue.upsert(post);
-    if (arriving) noteNew();
+    if (arriving) noteNew(post.id);
     refreshSide();
   },
   unqueued({ id }) {
