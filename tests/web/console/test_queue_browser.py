@@ -202,6 +202,26 @@ async def test_approve_with_the_keyboard_then_ban_the_author_off_the_wall(
         await card(wall, post_id).wait_for()
 
 
+async def test_a_decision_the_server_refuses_is_explained_in_the_console_language(
+    server: LiveServer, browser: Browser, post: Poster
+) -> None:
+    waiting = await post("고연실", "@yeonsil", "검수를 기다려요")
+    console = await sign_in(browser, server)
+    queue = console.locator("[data-list='queue']")
+    await expect(queue.locator(".mod-item.is-current")).to_have_attribute("data-id", waiting)
+
+    # The server answers as it does for a post that has left the wall: 404 `post_not_found`.
+    async def gone(route: Route) -> None:
+        await route.continue_(url=route.request.url.replace(waiting, "0" * 26))
+
+    await console.route(f"**/posts/{waiting}/decision", gone)
+    await console.keyboard.press("a")
+    await expect(console.locator("[data-alert]")).to_have_text(
+        "저장하지 못했습니다: 그 게시물은 이제 이 소셜월에 없습니다."
+    )
+    await expect(queue.locator(f".mod-item[data-id='{waiting}']")).to_have_count(1)
+
+
 def png(width: int, height: int) -> bytes:
     image = Image.new("RGB", (width, height), (196, 88, 64))
     buffer = io.BytesIO()

@@ -2,7 +2,7 @@
 // A decided post leaves its list at once; it comes back if the server refuses.
 
 import { ApiProblem } from "./api.js";
-import { actionLabel, config, t } from "./config.js";
+import { actionLabel, config, hasString, t } from "./config.js";
 import { authorName } from "./posts.js";
 
 /** Whether an action takes a post out of the list it was in. */
@@ -50,6 +50,7 @@ export class Actions {
     if (problem instanceof ApiProblem && problem.status === 401) this.#announcer.alert(t("session_ended"));
     else if (code === "network") this.#announcer.alert(t("offline_action"));
     else if (code === "nothing_to_undo") this.#announcer.alert(t("undone_none"));
+    else if (hasString(`problem_${code}`)) this.#announcer.alert(t(`problem_${code}`));
     else this.#announcer.alert(t("failed", { message: problem?.message ?? String(problem) }));
   }
 

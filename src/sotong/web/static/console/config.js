@@ -10,6 +10,10 @@ export function t(key, values = {}) {
   return template.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
 }
 
+export function hasString(key) {
+  return typeof config.strings?.[key] === "string";
+}
+
 export function ruleLabel(code) {
   return config.rules?.[code] ?? code;
 }
