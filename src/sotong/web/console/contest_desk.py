@@ -14,7 +14,14 @@ from sotong.contest.service import ContestProblem, prize_counts
 from sotong.contest.text import contest_messages, fill
 from sotong.domain import Role
 from sotong.store import contest_prizes
-from sotong.web.console.contest_forms import METHODS, PROBLEMS, contest_runtime, not_found, zone
+from sotong.web.console.contest_forms import (
+    METHODS,
+    PROBLEMS,
+    contest_runtime,
+    find_overview,
+    not_found,
+    zone,
+)
 from sotong.web.console.render import FORM_LIMITS, field, render
 from sotong.web.console.session import CSRF_FIELD, check_csrf, require_role
 from sotong.web.policy import policy
@@ -142,10 +149,7 @@ async def export_claims(
 async def report(slug: str, contest_id: int, request: Request, services: ServicesDep) -> Response:
     session = await require_role(request, services, Role.OWNER)
     wall = services.wall(slug)
-    try:
-        overview = await contest_runtime(request).service.overview(wall, contest_id)
-    except ContestProblem as problem:
-        raise not_found(problem) from None
+    overview = await find_overview(request, wall, contest_id)
     async with services.db.read() as connection:
         stock = await contest_prizes.prize_stock(connection, contest_id)
     counts = prize_counts(overview.contest, overview.winners)

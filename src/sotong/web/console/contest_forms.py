@@ -20,7 +20,9 @@ from sotong.contest.rules import (
     seed_prizes,
 )
 from sotong.contest.runtime import ContestRuntime
-from sotong.contest.service import ContestProblem
+from sotong.contest.service import ContestProblem, Overview
+from sotong.domain import Wall
+from sotong.store.contests import Contest
 from sotong.web.console.render import checkbox, field
 from sotong.web.console.walls import parse_hashtags
 from sotong.web.errors import ApiError
@@ -77,6 +79,22 @@ def contest_runtime(request: Request) -> ContestRuntime:
 
 def not_found(problem: ContestProblem) -> ApiError:
     return ApiError(404, problem.code, problem.message)
+
+
+async def find_contest(request: Request, wall: Wall, contest_id: int) -> Contest:
+    """The wall's contest, or the console's 404 page."""
+    try:
+        return await contest_runtime(request).service.contest(wall, contest_id)
+    except ContestProblem as problem:
+        raise not_found(problem) from None
+
+
+async def find_overview(request: Request, wall: Wall, contest_id: int) -> Overview:
+    """The wall's contest with its entries, shortlist and scores, or the console's 404 page."""
+    try:
+        return await contest_runtime(request).service.overview(wall, contest_id)
+    except ContestProblem as problem:
+        raise not_found(problem) from None
 
 
 def zone(request: Request) -> ZoneInfo:

@@ -12,7 +12,12 @@ from sotong.contest.scoring import ScoreProblem, criterion_field, parse_scores, 
 from sotong.contest.service import ContestProblem, Overview
 from sotong.domain import Role
 from sotong.store import contests as contest_store
-from sotong.web.console.contest_forms import PROBLEMS, contest_runtime, not_found
+from sotong.web.console.contest_forms import (
+    PROBLEMS,
+    contest_runtime,
+    find_contest,
+    find_overview,
+)
 from sotong.web.console.render import FORM_LIMITS, field, render
 from sotong.web.console.session import CSRF_FIELD, check_csrf, require_role
 from sotong.web.policy import policy
@@ -81,10 +86,7 @@ async def judge_page(
     slug: str, contest_id: int, request: Request, services: ServicesDep
 ) -> Response:
     session = await require_role(request, services, Role.JUDGE)
-    try:
-        overview = await contest_runtime(request).service.overview(services.wall(slug), contest_id)
-    except ContestProblem as problem:
-        raise not_found(problem) from None
+    overview = await find_overview(request, services.wall(slug), contest_id)
     context = await _judge_context(request, services, overview, session.user.id)
     return render(request, "contest_judge.html", context, session=session, wall_slug=slug)
 
@@ -97,10 +99,7 @@ async def save_score(
     session = await require_role(request, services, Role.JUDGE)
     wall = services.wall(slug)
     service = contest_runtime(request).service
-    try:
-        contest = await service.contest(wall, contest_id)
-    except ContestProblem as problem:
-        raise not_found(problem) from None
+    contest = await find_contest(request, wall, contest_id)
     async with request.form(**FORM_LIMITS) as form:
         check_csrf(request, session, field(form, CSRF_FIELD))
         post_id = field(form, "post_id")[:26]

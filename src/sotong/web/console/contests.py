@@ -20,6 +20,8 @@ from sotong.web.console.contest_forms import (
     POOLS,
     PROBLEMS,
     contest_runtime,
+    find_contest,
+    find_overview,
     form_values,
     not_found,
     rules_from_form,
@@ -98,10 +100,7 @@ async def edit_contest_page(
     slug: str, contest_id: int, request: Request, services: ServicesDep
 ) -> Response:
     session = await require_role(request, services, Role.OWNER)
-    try:
-        contest = await contest_runtime(request).service.contest(services.wall(slug), contest_id)
-    except ContestProblem as problem:
-        raise not_found(problem) from None
+    contest = await find_contest(request, services.wall(slug), contest_id)
     values = form_values(contest.rules, zone(request), None)
     return _form_page(request, session, slug, {"values": values, "contest": contest})
 
@@ -114,10 +113,7 @@ async def save_contest(
     session = await require_role(request, services, Role.OWNER)
     wall = services.wall(slug)
     service = contest_runtime(request).service
-    try:
-        contest = await service.contest(wall, contest_id)
-    except ContestProblem as problem:
-        raise not_found(problem) from None
+    contest = await find_contest(request, wall, contest_id)
     _ = text(request)
     async with request.form(**FORM_LIMITS) as form:
         check_csrf(request, session, field(form, CSRF_FIELD))
@@ -164,10 +160,7 @@ async def contest_page(
 ) -> Response:
     session = await require_role(request, services, Role.MODERATOR)
     wall = services.wall(slug)
-    try:
-        overview = await contest_runtime(request).service.overview(wall, contest_id)
-    except ContestProblem as problem:
-        raise not_found(problem) from None
+    overview = await find_overview(request, wall, contest_id)
     problem_code = request.query_params.get("problem", "")
     context = {
         "overview": overview,
