@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from sotong.config import ContestSettings
 from sotong.contest.claims import CONSENT_VERSION, ClaimDetails, code_digest, normalise_code
 from sotong.contest.export import to_csv
@@ -159,10 +161,7 @@ class PrizeDesk:
         """A claim's full details, for an owner; the view is audited in the same transaction."""
         now = self.service.clock()
         async with self._db.write() as connection:
-            winners = await contest_prizes.list_winners(connection, contest_id)
-            winner = next((w for w in winners if w.id == winner_id), None)
-            if winner is None or await contests.wall_of_contest(connection, contest_id) != wall.id:
-                raise ContestProblem("winner_not_found", "there is no such winner")
+            winner = await _winner_of(connection, wall, contest_id, winner_id)
             claim = (await contest_prizes.claims_of(connection, [winner_id])).get(winner_id)
             if claim is None:
                 raise ContestProblem("no_claim", "no contact details are stored for this winner")
@@ -192,11 +191,7 @@ class PrizeDesk:
         now = self.service.clock()
         delete_after = now + timedelta(days=self.settings.claim_retention_days)
         async with self._db.write() as connection:
-            winners = await contest_prizes.list_winners(connection, contest_id)
-            if await contests.wall_of_contest(
-                connection, contest_id
-            ) != wall.id or winner_id not in {w.id for w in winners}:
-                raise ContestProblem("winner_not_found", "there is no such winner")
+            await _winner_of(connection, wall, contest_id, winner_id)
             if not await contest_prizes.mark_delivered(
                 connection, winner_id, actor, now, delete_after
             ):
@@ -304,3 +299,16 @@ class PrizeDesk:
                     "state": state or "unclaimed",
                 }
         return None
+
+
+async def _winner_of(
+    connection: AsyncConnection, wall: Wall, contest_id: int, winner_id: int
+) -> Winner:
+    """A winner of a contest of `wall`; any other id is `winner_not_found`."""
+    if await contests.wall_of_contest(connection, contest_id) != wall.id:
+        raise ContestProblem("winner_not_found", "there is no such winner")
+    winners = await contest_prizes.list_winners(connection, contest_id)
+    found = next((winner for winner in winners if winner.id == winner_id), None)
+    if found is None:
+        raise ContestProblem("winner_not_found", "there is no such winner")
+    return found
